@@ -1,0 +1,36 @@
+"""Where the data package lives, for a clone, an editable install or a wheel."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+#: Environment variable that points kzlib at another copy of the data package.
+DATA_ENV = "KZLIB_DATA"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def repo_root() -> Path | None:
+    """The project folder when kzlib runs from a clone (or editable install), else None."""
+    root = _PACKAGE_DIR.parent
+    return root if (root / "data" / "datapackage.json").is_file() else None
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The folder holding ``datapackage.json``.
+
+    Order: the ``override`` argument, then ``$KZLIB_DATA``, then the clone's ``data/``,
+    then the copy shipped inside the wheel (``kzlib/_data``). The working directory
+    never matters.
+    """
+    if override is not None:
+        return Path(override).resolve()
+    if os.environ.get(DATA_ENV):
+        return Path(os.environ[DATA_ENV]).resolve()
+    root = repo_root()
+    if root is not None:
+        return root / "data"
+    shipped = resources.files("kzlib") / "_data"
+    return Path(str(shipped))

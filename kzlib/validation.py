@@ -1,0 +1,346 @@
+"""Check the data package against its descriptor and the project's own rules.
+
+Rules checked: header matches the descriptor; required values; types (integer, number,
+date, boolean); enums; patterns (ids, URLs); lengths and ranges; no stray whitespace;
+primary keys; foreign keys (link tables included); date order; date precision; every
+record cited; seed claims point at records that exist.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from .csvread import RawTable, read_raw
+from .descriptor import Field, Package, Resource, read_package
+from .paths import data_dir
+from .problems import DataError, Problem
+
+Check = Callable[[str], str | None]  # returns the broken rule, or None
+
+_INT = re.compile(r"-?[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _shown(path: Path) -> str:
+    """A path as the user will recognise it: relative to the working directory if inside."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:  # other drive (Windows)
+        return str(path)
+
+
+def _cell_check(f: Field) -> Check:
+    """Build the check for one column's non-empty cells."""
+    checks: list[Check] = []
+    if f.type == "integer":
+
+        def is_int(v: str) -> str | None:
+            return None if _INT.fullmatch(v) else "not an integer"
+
+        checks.append(is_int)
+    elif f.type == "number":
+
+        def is_number(v: str) -> str | None:
+            try:
+                x = float(v)
+            except ValueError:
+                return "not a number"
+            return None if x == x and abs(x) != float("inf") else "not a finite number"
+
+        checks.append(is_number)
+    elif f.type == "date":
+
+        def is_date(v: str) -> str | None:
+            if not _DATE.fullmatch(v):
+                return "not a date in YYYY-MM-DD form"
+            try:
+                date.fromisoformat(v)
+            except ValueError:
+                return "not a real calendar date"
+            return None
+
+        checks.append(is_date)
+    elif f.type == "boolean":
+        allowed = set(f.true_values) | set(f.false_values)
+        text = " or ".join(sorted(allowed)) + (" (or empty for unknown)" if not f.required else "")
+
+        def is_bool(v: str) -> str | None:
+            return None if v in allowed else f"not a boolean: use {text}"
+
+        checks.append(is_bool)
+    if f.enum is not None:
+        allowed_enum = frozenset(f.enum)
+        listed = ", ".join(f.enum)
+
+        def in_enum(v: str) -> str | None:
+            return None if v in allowed_enum else f"not one of the allowed values: {listed}"
+
+        checks.append(in_enum)
+    if f.pattern is not None:
+        rx = re.compile(f.pattern)
+
+        def matches(v: str) -> str | None:
+            return None if rx.fullmatch(v) else f"does not match the pattern {f.pattern}"
+
+        checks.append(matches)
+    if f.max_length is not None:
+        n = f.max_length
+
+        def short(v: str) -> str | None:
+            return None if len(v) <= n else f"longer than {n} characters ({len(v)})"
+
+        checks.append(short)
+    if f.minimum is not None or f.maximum is not None:
+        lo, hi = f.minimum, f.maximum
+
+        def in_range(v: str) -> str | None:
+            try:
+                x = float(v)
+            except ValueError:
+                return None  # already reported as a type error
+            if lo is not None and x < lo:
+                return f"below the minimum {lo:g}"
+            if hi is not None and x > hi:
+                return f"above the maximum {hi:g}"
+            return None
+
+        checks.append(in_range)
+
+    def run(v: str) -> str | None:
+        if v != v.strip():
+            return "has leading or trailing whitespace"
+        for c in checks:
+            rule = c(v)
+            if rule:
+                return rule
+        return None
+
+    return run
+
+
+def check_table(res: Resource, raw: RawTable, shown: str) -> list[Problem]:
+    """Rules that need only this table: header, cells, primary key, dates."""
+    expected = res.field_names
+    if raw.header != expected:
+        missing = [c for c in expected if c not in raw.header]
+        extra = [c for c in raw.header if c not in expected]
+        detail = []
+        if missing:
+            detail.append("missing " + ", ".join(missing))
+        if extra:
+            detail.append("unexpected " + ", ".join(extra))
+        if not detail:
+            detail.append("columns out of order")
+        rule = f"header does not match the descriptor ({'; '.join(detail)}); expected: " + ",".join(expected)
+        return [Problem(shown, 1, "-", ",".join(raw.header), rule)]
+
+    problems: list[Problem] = []
+    checks = [_cell_check(f) for f in res.fields]
+    required = [f.required for f in res.fields]
+    width = len(expected)
+    ok_rows: list[bool] = []
+    for row, line in zip(raw.rows, raw.lines, strict=True):
+        if len(row) != width:
+            problems.append(
+                Problem(
+                    shown, line, "-", ",".join(row), f"record has {len(row)} cells; the header has {width}"
+                )
+            )
+            ok_rows.append(False)
+            continue
+        ok = True
+        for v, f, check, req in zip(row, res.fields, checks, required, strict=True):
+            if v == "":
+                if req:
+                    problems.append(Problem(shown, line, f.name, v, "required value is missing"))
+                    ok = False
+                continue
+            rule = check(v)
+            if rule:
+                problems.append(Problem(shown, line, f.name, v, rule))
+                ok = False
+        ok_rows.append(ok)
+    problems += _primary_key(res, raw, shown)
+    problems += _dates(res, raw, shown, ok_rows)
+    return problems
+
+
+def _primary_key(res: Resource, raw: RawTable, shown: str) -> list[Problem]:
+    idx = [res.field_names.index(c) for c in res.primary_key]
+    seen: dict[tuple[str, ...], int] = {}
+    problems = []
+    for row, line in zip(raw.rows, raw.lines, strict=True):
+        if len(row) != len(res.fields):
+            continue
+        key = tuple(row[i] for i in idx)
+        if key in seen:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "+".join(res.primary_key),
+                    "|".join(key),
+                    f"duplicate primary key (first at line {seen[key]})",
+                )
+            )
+        else:
+            seen[key] = line
+    return problems
+
+
+def _dates(res: Resource, raw: RawTable, shown: str, ok_rows: list[bool]) -> list[Problem]:
+    names = res.field_names
+    problems = []
+    for row, line, ok in zip(raw.rows, raw.lines, ok_rows, strict=True):
+        if not ok:
+            continue
+        for dcol, pcol in res.precision.items():
+            d, p = row[names.index(dcol)], row[names.index(pcol)]
+            if d and not p:
+                problems.append(Problem(shown, line, pcol, p, f"precision is required when {dcol} is set"))
+            elif p and not d:
+                problems.append(Problem(shown, line, pcol, p, f"precision given but {dcol} is empty"))
+            elif p == "month" and not d.endswith("-01"):
+                problems.append(
+                    Problem(
+                        shown, line, dcol, d, "a month-precise date must be stored as the month's first day"
+                    )
+                )
+            elif p == "year" and not d.endswith("-01-01"):
+                problems.append(
+                    Problem(shown, line, dcol, d, "a year-precise date must be stored as 1 January")
+                )
+        for early, late in res.date_order:
+            a, b = row[names.index(early)], row[names.index(late)]
+            if a and b and b < a:
+                problems.append(Problem(shown, line, late, b, f"is before {early} ({a})"))
+    return problems
+
+
+def _column(res: Resource, raw: RawTable, names: tuple[str, ...]) -> list[tuple[str, ...]]:
+    idx = [res.field_names.index(n) for n in names]
+    return [tuple(r[i] for i in idx) if len(r) == len(res.fields) else () for r in raw.rows]
+
+
+def check_package(pkg: Package, tables: dict[str, RawTable], shown: dict[str, str]) -> list[Problem]:
+    """Rules across tables: foreign keys, citations, seed-claim record links."""
+    problems: list[Problem] = []
+    for res in pkg.resources:
+        raw = tables.get(res.name)
+        if raw is None:
+            continue
+        for fk in res.foreign_keys:
+            target = tables.get(fk.resource)
+            if target is None:
+                continue
+            keys = set(_column(pkg.resource(fk.resource), target, fk.reference_fields))
+            for key, line in zip(_column(res, raw, fk.fields), raw.lines, strict=True):
+                if key and all(key) and key not in keys:
+                    problems.append(
+                        Problem(
+                            shown[res.name],
+                            line,
+                            "+".join(fk.fields),
+                            "|".join(key),
+                            f"not found in {fk.resource}.{'+'.join(fk.reference_fields)}",
+                        )
+                    )
+        if res.citations:
+            cite_table, key = res.citations
+            cited_raw = tables.get(cite_table)
+            if cited_raw is None:
+                continue
+            cited = {k[0] for k in _column(pkg.resource(cite_table), cited_raw, (key,)) if k}
+            for (value,), line in zip(_column(res, raw, (key,)) or [], raw.lines, strict=True):
+                if value and value not in cited:
+                    problems.append(
+                        Problem(
+                            shown[res.name],
+                            line,
+                            key,
+                            value,
+                            f"record is not cited: add a row to {cite_table}.csv",
+                        )
+                    )
+    problems += _seed_links(pkg, tables, shown)
+    return problems
+
+
+def _record_ids(pkg: Package, tables: dict[str, RawTable]) -> dict[str, set[str]]:
+    ids: dict[str, set[str]] = {}
+    for name, key in (
+        ("operators", ("operator_id",)),
+        ("legal_measures", ("measure_id",)),
+        ("incidents", ("incident_id",)),
+        ("indicators", ("indicator", "country", "year")),
+    ):
+        raw = tables.get(name)
+        if raw is not None:
+            ids[name] = {"/".join(k) for k in _column(pkg.resource(name), raw, key) if k}
+    return ids
+
+
+def _seed_links(pkg: Package, tables: dict[str, RawTable], shown: dict[str, str]) -> list[Problem]:
+    raw = tables.get("seed_claim_records")
+    if raw is None:
+        return []
+    res = pkg.resource("seed_claim_records")
+    ids = _record_ids(pkg, tables)
+    problems = []
+    for (table, record), line in zip(
+        _column(res, raw, ("record_table", "record_id")), raw.lines, strict=True
+    ):
+        if table in ids and record not in ids[table]:
+            problems.append(Problem(shown[res.name], line, "record_id", record, f"no such record in {table}"))
+    return problems
+
+
+def read_and_check(directory: Path) -> tuple[Package, dict[str, RawTable], list[Problem]]:
+    """Read every table of the package at ``directory`` and collect every problem."""
+    desc = directory / "datapackage.json"
+    if not desc.is_file():
+        raise DataError([Problem(_shown(desc), 0, "-", "", "no datapackage.json here")])
+    try:
+        pkg = read_package(directory)
+    except (ValueError, KeyError, TypeError) as err:
+        raise DataError([Problem(_shown(desc), 0, "-", "", f"unreadable descriptor: {err}")]) from None
+    tables: dict[str, RawTable] = {}
+    shown: dict[str, str] = {}
+    problems: list[Problem] = []
+    for res in pkg.resources:
+        path = directory / res.path
+        shown[res.name] = _shown(path)
+        raw, read_problems = read_raw(path, shown[res.name])
+        problems += read_problems
+        if raw is None:
+            continue
+        table_problems = check_table(res, raw, shown[res.name])
+        problems += table_problems
+        if not (table_problems and table_problems[0].line == 1 and table_problems[0].column == "-"):
+            tables[res.name] = raw
+    problems += check_package(pkg, tables, shown)
+    return pkg, tables, problems
+
+
+def validate(data: str | os.PathLike[str] | None = None) -> Package:
+    """Check the whole data package; raise :class:`DataError` listing every problem.
+
+    Args:
+        data: folder holding ``datapackage.json``; default: the project's ``data/``.
+
+    Returns:
+        The parsed package descriptor, when everything passes.
+
+    Example:
+        >>> import kzlib
+        >>> kzlib.validate().version          # doctest: +SKIP
+        '1.0.0'
+    """
+    pkg, _, problems = read_and_check(data_dir(data))
+    if problems:
+        raise DataError(problems)
+    return pkg

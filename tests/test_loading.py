@@ -1,0 +1,108 @@
+"""Loaders: typed from the descriptor, cached, independent copies, any working directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import kzlib
+from kzlib.descriptor import read_package
+
+
+def test_list_datasets_matches_descriptor() -> None:
+    names = kzlib.list_datasets()
+    assert names[:2] == ["sources", "operators"]
+    assert {"incidents", "legal_measures", "operator_asns", "incident_targets", "indicators"} <= set(names)
+
+
+@pytest.mark.parametrize("name", read_package(kzlib.data_dir()).names)
+def test_types_follow_the_descriptor(name: str) -> None:
+    res = read_package(kzlib.data_dir()).resource(name)
+    df = kzlib.load(name)
+    assert list(df.columns) == res.field_names
+    for f in res.fields:
+        dtype = df[f.name].dtype
+        if f.enum:
+            assert isinstance(dtype, pd.CategoricalDtype), f.name
+            assert list(dtype.categories) == list(f.enum)
+        elif f.type == "date":
+            assert str(dtype) == "datetime64[us]", f.name
+        elif f.type == "boolean":
+            assert str(dtype) == "boolean", f.name
+        elif f.type == "integer":
+            assert str(dtype) == "Int64", f.name
+        elif f.type == "number":
+            assert str(dtype) == "Float64", f.name
+        else:
+            assert dtype == "str", f.name
+
+
+def test_every_dataset_has_a_documented_loader() -> None:
+    for name in kzlib.list_datasets():
+        loader = getattr(kzlib, f"load_{name}")
+        assert loader is kzlib.LOADERS[name]
+        for column in read_package(kzlib.data_dir()).resource(name).field_names:
+            assert f"    {column} [" in loader.__doc__
+        pd.testing.assert_frame_equal(loader(), kzlib.load(name))
+
+
+def test_tristate_keeps_unknown_apart_from_false() -> None:
+    inc = kzlib.load_incidents()
+    raw = pd.read_csv(kzlib.data_dir() / "incidents.csv", dtype=str, keep_default_na=False)
+    for col in ("election_related", "protest_related", "gov_acknowledged"):
+        assert inc[col].isna().sum() == (raw[col] == "").sum()
+        assert (inc[col] == False).sum() == (raw[col] == "false").sum()  # noqa: E712
+
+
+def test_unknown_name_is_refused() -> None:
+    with pytest.raises(KeyError, match=r"unknown dataset 'incident'.*known datasets: sources"):
+        kzlib.load("incident")
+
+
+def test_callers_get_their_own_copy() -> None:
+    first = kzlib.load("operators")
+    first.loc[:, "name"] = "changed"
+    first.drop(columns="notes", inplace=True)
+    again = kzlib.load("operators")
+    assert "changed" not in set(again["name"])
+    assert "notes" in again.columns
+
+
+def test_cache_refreshes_when_a_file_changes(data_copy: Path) -> None:
+    before = kzlib.load("operator_aliases", data_copy)
+    path = data_copy / "operator_aliases.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    assert len(kzlib.load("operator_aliases", data_copy)) == len(before) - 1
+
+
+def test_independent_of_working_directory(tmp_path: Path) -> None:
+    code = "import kzlib; print(len(kzlib.load('incidents')), kzlib.data_dir())"
+    here = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": ""},
+    )
+    assert here.returncode == 0, here.stderr
+    assert here.stdout.split()[0] == str(len(kzlib.load("incidents")))
+
+
+def test_cite_formats_sources_and_records() -> None:
+    inc = kzlib.load_incident_citations().iloc[0]
+    text = kzlib.cite(inc["incident_id"])
+    src = kzlib.load_sources().set_index("source_id").loc[inc["source_id"]]
+    assert text.startswith(f"{inc['incident_id']}:")
+    assert src["url"] in text and inc["locator"] in text
+    assert kzlib.cite(inc["source_id"]).startswith(
+        src["authors"] if pd.notna(src["authors"]) else src["title"]
+    )
+    assert f"version {kzlib.package().version}" in kzlib.cite()
+    with pytest.raises(KeyError, match="no citation"):
+        kzlib.cite("inc-0000-none")
