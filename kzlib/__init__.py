@@ -6,15 +6,20 @@ Five minutes with kzlib::
     kzlib.list_datasets()                 # the tables
     incidents = kzlib.load("incidents")   # typed, validated, your own copy
     kzlib.load_legal_measures()           # one loader per table, documented
-    kzlib.cite("inc-2022-01-05-national-blackout")   # where a record comes from
+    kzlib.cite("inc-2022-01-05-nationwide-blackout")   # where a record comes from
     kzlib.validate()                      # every rule; raises kzlib.DataError
+    kzlib.incident_basis()                # incidents joined to the laws they invoked
 
-Charts (matplotlib and seaborn are imported only when you use them)::
+Charts::
 
-    fig = kzlib.plots.category_by_year(incidents, "category")
+    fig = kzlib.plots.category_by_year(incidents, "start_date", "category",
+                                       title="Incidents per year", datasets=["incidents"])
     kzlib.save_figure(fig, "incidents-by-year")   # figures/incidents-by-year.png + .svg
 
 The same from a shell: ``kzlib list | describe NAME | validate | cite ID | reproduce``.
+
+``import kzlib`` is cheap: pandas is imported on the first load, matplotlib and seaborn
+on the first chart.
 """
 
 from __future__ import annotations
@@ -22,52 +27,98 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .cite import cite
-from .datasets import (
-    LOADERS,
-    load_asn_citations,
-    load_errata,
-    load_incident_citations,
-    load_incident_legal_basis,
-    load_incident_operators,
-    load_incident_targets,
-    load_incidents,
-    load_indicators,
-    load_legal_measures,
-    load_measure_citations,
-    load_measure_domains,
-    load_operator_aliases,
-    load_operator_asns,
-    load_operator_citations,
-    load_operators,
-    load_seed_claim_citations,
-    load_seed_claim_records,
-    load_seed_claims,
-    load_sources,
-)
-from .loading import list_datasets, load, package
+from .descriptor import list_datasets
 from .paths import data_dir
 from .problems import DataError, Problem
-from .summary import summary
 from .validation import validate
 
 if TYPE_CHECKING:
     from . import plots, style
+    from .cite import cite
+    from .datasets import (
+        LOADERS,
+        load_asn_citations,
+        load_errata,
+        load_incident_citations,
+        load_incident_legal_basis,
+        load_incident_operators,
+        load_incident_targets,
+        load_incidents,
+        load_indicators,
+        load_legal_measures,
+        load_measure_citations,
+        load_measure_domains,
+        load_operator_aliases,
+        load_operator_asns,
+        load_operator_citations,
+        load_operators,
+        load_seed_claim_citations,
+        load_seed_claim_records,
+        load_seed_claims,
+        load_sources,
+    )
     from .figures import save_figure
+    from .joins import first_use_lag, incident_basis, incident_durations, measure_domains_wide, with_sources
+    from .loading import load, package
+    from .summary import summary
 
 __version__ = "0.1.0"
 
-_LAZY = {"plots": "kzlib.plots", "style": "kzlib.style", "save_figure": "kzlib.figures"}
+#: public name -> module that defines it; imported on first use (PEP 562)
+_LAZY: dict[str, str] = {
+    "load": "loading",
+    "package": "loading",
+    "cite": "cite",
+    "summary": "summary",
+    "save_figure": "figures",
+    "first_use_lag": "joins",
+    "incident_basis": "joins",
+    "incident_durations": "joins",
+    "measure_domains_wide": "joins",
+    "with_sources": "joins",
+    "LOADERS": "datasets",
+    **{
+        f"load_{name}": "datasets"
+        for name in (
+            "sources",
+            "operators",
+            "operator_aliases",
+            "operator_asns",
+            "operator_citations",
+            "asn_citations",
+            "legal_measures",
+            "measure_domains",
+            "measure_citations",
+            "incidents",
+            "incident_operators",
+            "incident_legal_basis",
+            "incident_targets",
+            "incident_citations",
+            "indicators",
+            "seed_claims",
+            "seed_claim_records",
+            "seed_claim_citations",
+            "errata",
+        )
+    },
+}
+_MODULES = ("plots", "style")
 
 
 def __getattr__(name: str) -> Any:
-    """Import the charting modules on first use, keeping ``import kzlib`` fast."""
-    if name in _LAZY:
-        module = importlib.import_module(_LAZY[name])
-        value = getattr(module, name) if name == "save_figure" else module
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'kzlib' has no attribute {name!r}")
+    """Import the pandas- and matplotlib-backed parts on first use."""
+    if name in _MODULES:
+        value: Any = importlib.import_module(f"{__name__}.{name}")
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    else:
+        raise AttributeError(f"module 'kzlib' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 __all__ = [
@@ -76,6 +127,9 @@ __all__ = [
     "Problem",
     "cite",
     "data_dir",
+    "first_use_lag",
+    "incident_basis",
+    "incident_durations",
     "list_datasets",
     "load",
     "load_asn_citations",
@@ -97,10 +151,12 @@ __all__ = [
     "load_seed_claim_records",
     "load_seed_claims",
     "load_sources",
+    "measure_domains_wide",
     "package",
     "plots",
     "save_figure",
     "style",
     "summary",
     "validate",
+    "with_sources",
 ]

@@ -6,12 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .cite import cite
 from .descriptor import read_package
 from .docs import write_docs
 from .paths import data_dir
 from .problems import DataError
-from .summary import summary
 from .validation import validate
 
 
@@ -46,6 +44,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _cite(args: argparse.Namespace) -> int:
+    from .cite import cite  # pandas only for the commands that need it
+
     try:
         print(cite(args.id, args.data))
     except KeyError as err:
@@ -68,6 +68,8 @@ def _docs(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
+    from .summary import summary
+
     print(summary(args.data))
     return 0
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from .paths import data_dir
 
 
 @dataclass(frozen=True)
@@ -154,3 +157,14 @@ def read_package(directory: Path) -> Package:
     """Parse ``directory/datapackage.json`` (cached until the file changes)."""
     path = directory / "datapackage.json"
     return _read(path, path.stat().st_mtime_ns)
+
+
+def list_datasets(data: str | os.PathLike[str] | None = None) -> list[str]:
+    """Names of the tables in the data package, in descriptor order.
+
+    Example:
+        >>> import kzlib
+        >>> "incidents" in kzlib.list_datasets()
+        True
+    """
+    return read_package(data_dir(data)).names

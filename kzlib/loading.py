@@ -71,19 +71,6 @@ def _typed(res: Resource, raw: RawTable) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def list_datasets(data: str | os.PathLike[str] | None = None) -> list[str]:
-    """Names of the tables in the data package, in descriptor order.
-
-    Example:
-        >>> import kzlib
-        >>> "incidents" in kzlib.list_datasets()
-        True
-    """
-    from .descriptor import read_package
-
-    return read_package(data_dir(data)).names
-
-
 def package(data: str | os.PathLike[str] | None = None) -> Package:
     """The validated package descriptor (name, version, tables, columns)."""
     return _loaded(data).package

@@ -216,9 +216,19 @@ def _dates(res: Resource, raw: RawTable, shown: str, ok_rows: list[bool]) -> lis
                 )
         for early, late in res.date_order:
             a, b = row[names.index(early)], row[names.index(late)]
-            if a and b and b < a:
+            precision = row[names.index(res.precision[late])] if late in res.precision else "day"
+            if a and b and _period_end(b, precision) < a:
                 problems.append(Problem(shown, line, late, b, f"is before {early} ({a})"))
     return problems
+
+
+def _period_end(day: str, precision: str) -> str:
+    """Last day a date of this precision may stand for: 2011-12-01 (month) -> 2011-12-31."""
+    if precision == "year":
+        return day[:4] + "-12-31"
+    if precision == "month":
+        return day[:8] + "31"  # string comparison only: '31' is past every real day
+    return day
 
 
 def _column(res: Resource, raw: RawTable, names: tuple[str, ...]) -> list[tuple[str, ...]]:

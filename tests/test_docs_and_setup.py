@@ -105,3 +105,9 @@ def test_environment_python_matches_pyproject() -> None:
     meta = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert Requirement("python" + meta["requires-python"]).specifier.contains(python.split("=")[1] + ".0")
     assert {"pip": ["-e ."]} in env["dependencies"]
+
+
+def test_citation_names_the_data_version() -> None:
+    cff = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["type"] == "dataset"
+    assert cff["version"] == read_package(DATA).version
