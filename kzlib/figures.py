@@ -27,8 +27,8 @@ def figures_dir() -> Path:
 def check_labelled(fig: Figure, name: str) -> None:
     """Refuse a chart without a title, axis labels or a source line (see plots.source_line)."""
     axes = [ax for ax in fig.get_axes() if ax.axison]
-    titled = (fig.get_suptitle() if hasattr(fig, "get_suptitle") else "") or any(
-        ax.get_title() for ax in axes
+    titled = fig.get_suptitle() or any(
+        ax.get_title(loc) for ax in axes for loc in ("left", "center", "right")
     )
     missing = []
     if not titled:

@@ -16,7 +16,6 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import style
@@ -29,6 +28,11 @@ def source_line(fig: Figure, datasets: Iterable[str], note: str | None = None) -
     if note:
         text += f" {note}"
     fig.text(0.0, -0.01, text, ha="left", va="top", fontsize=8, color="#555555", wrap=True)
+
+
+def _labels(values: pd.Series) -> pd.Series:
+    """Category labels as plain strings, with missing values shown as 'unknown'."""
+    return values.astype("object").where(values.notna(), "unknown").astype("str")
 
 
 def _legend(ax: plt.Axes, values: Sequence[str], title: str | None = None, **kw: object) -> None:
@@ -85,7 +89,8 @@ def timeline(
     with ``label``, each dot is annotated."""
     style.use()
     data = df.dropna(subset=[date]).copy()
-    data[lane] = data[lane].astype("str")
+    data[lane] = _labels(data[lane])
+    data[colour_by] = _labels(data[colour_by])
     lanes = list(lane_order) if lane_order else sorted(data[lane].unique())
     pos = {v: i for i, v in enumerate(lanes)}
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(lanes) + 2.2))
@@ -116,7 +121,7 @@ def timeline(
     ax.set_ylim(-0.7, len(lanes) - 0.3)
     ax.invert_yaxis()
     ax.set(title=title, xlabel=xlabel)
-    present = [v for v in dict.fromkeys(data[colour_by].astype("str"))]
+    present = list(dict.fromkeys(data[colour_by]))
     _legend(
         ax, sorted(present), title=colour_by.replace("_", " "), loc="upper left", bbox_to_anchor=(1.0, 1.0)
     )
@@ -141,6 +146,7 @@ def durations(
     to ``open_until`` (default: the latest date shown) with a hatched bar, marking them open."""
     style.use()
     data = df.dropna(subset=[start]).sort_values(start).reset_index(drop=True)
+    data[colour_by] = _labels(data[colour_by])
     limit = open_until if open_until is not None else max(data[start].max(), data[end].max())
     fig, ax = plt.subplots(figsize=(10, 0.32 * len(data) + 2))
     ax.grid(axis="x")
@@ -162,9 +168,16 @@ def durations(
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.set(title=title, xlabel=xlabel)
-    present = sorted(dict.fromkeys(data[colour_by].astype("str")))
+    present = sorted(dict.fromkeys(data[colour_by]))
     handles = [Patch(color=style.colour(v), label=v.replace("_", " ")) for v in present]
-    handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="///", label="no end date in sources"))
+    handles.append(
+        Patch(
+            facecolor="white",
+            edgecolor="#555555",
+            hatch="///",
+            label="no end date in sources (drawn to the chart's end)",
+        )
+    )
     ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     source_line(fig, datasets, note)
     return fig
@@ -181,55 +194,57 @@ def indicator_lines(
     events: Mapping[int, str] | None = None,
     note: str | None = None,
 ) -> Figure:
-    """One line per country for ``indicator`` over years, with ``events`` marked
-    ({year: label}). Where the indicator's ``direction`` changes (Freedom on the Net's scale
-    flip), lines are broken and drawn in a different style: values are never joined across
-    a change of scale."""
+    """One line per country for ``indicator`` over years, with ``events`` marked ({year: label}).
+
+    When the rows use more than one scale direction (Freedom on the Net reversed its scale),
+    each direction gets its own panel: values on different scales never share an axis or a
+    line. Several sources for one country-year are averaged (their spread is in the data)."""
     style.use()
     rows = ind[ind["indicator"] == indicator]
     if countries is not None:
         rows = rows[rows["country"].isin(countries)]
-    rows = rows.groupby(["country", "year", "direction"], observed=True, as_index=False)["value"].mean()
-    fig, ax = plt.subplots()
-    dashes = {"higher_is_freer": "-", "higher_is_less_free": "--", "neutral": "-"}
-    for country, part in rows.groupby("country", observed=True, sort=True):
-        part = part.sort_values("year")
-        segment = (part["direction"] != part["direction"].shift()).cumsum()
-        for _, seg in part.groupby(segment):
-            ax.plot(
-                seg["year"],
-                seg["value"],
-                dashes[str(seg["direction"].iloc[0])],
-                marker="o",
-                color=style.colour(str(country)),
-                markersize=4,
-            )
-    for year, text in (events or {}).items():
-        ax.axvline(year, color="#999999", linewidth=0.8, linestyle=":")
-        ax.annotate(
-            text,
-            (year, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, -3),
-            textcoords="offset points",
-            fontsize=7.5,
-            color="#444444",
-            va="top",
-            rotation=90,
-        )
-    ax.set(title=title, xlabel="Year", ylabel=ylabel)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    handles = [
-        Line2D([], [], color=style.colour(str(c)), marker="o", label=str(c))
-        for c in sorted(rows["country"].astype("str").unique())
+    rows = rows.groupby(["direction", "country", "year"], observed=True, as_index=False)["value"].mean()
+    directions = [
+        d
+        for d in ("higher_is_less_free", "higher_is_freer", "neutral")
+        if d in set(rows["direction"].astype("str"))
     ]
-    directions = sorted(rows["direction"].astype("str").unique())
+    fig, axes = plt.subplots(
+        len(directions), 1, figsize=(9, 3.2 * len(directions) + 1.3), sharex=True, squeeze=False
+    )
+    for ax, direction in zip(axes[:, 0], directions, strict=True):
+        part = rows[rows["direction"] == direction]
+        for country, line in part.groupby("country", observed=True, sort=True):
+            ax.plot(
+                line["year"],
+                line["value"],
+                marker="o",
+                markersize=4,
+                color=style.colour(str(country)),
+                label=str(country),
+            )
+        for year, text in (events or {}).items():
+            ax.axvline(year, color="#999999", linewidth=0.8, linestyle=":")
+            ax.annotate(
+                text,
+                (year, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -3),
+                textcoords="offset points",
+                fontsize=7.5,
+                color="#444444",
+                va="top",
+                rotation=90,
+            )
+        scale = direction.replace("_", " ")
+        ax.set_ylabel(f"{ylabel}\n({scale})" if direction != "neutral" else ylabel)
+        ax.legend(fontsize=8.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    axes[-1, 0].set_xlabel("Year")
     if len(directions) > 1:
-        handles += [
-            Line2D([], [], color="#555555", linestyle=dashes[d], label=d.replace("_", " "))
-            for d in directions
-        ]
-    ax.legend(handles=handles, fontsize=8.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=13)
+    else:
+        axes[0, 0].set_title(title)
     source_line(fig, datasets, note)
     return fig
 
