@@ -112,13 +112,17 @@ def run_one(root: Path, nb_path: Path) -> Outcome:
     )
     env = {**os.environ, FIGURES_ENV: str(staging)}
     env.pop("MPLBACKEND", None)  # the kernel must keep its inline backend
+    executed = root / "build" / "executed" / nb_path.name
+    log = root / "build" / "logs" / f"{nb_path.stem}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
     try:
-        client.execute(env=env)
+        with log.open("w", encoding="utf-8") as kernel_stderr:  # kernel chatter goes here
+            client.execute(env=env, stderr=kernel_stderr)
     except Exception as err:  # any failure of the notebook: report, keep old figures
         shutil.rmtree(staging, ignore_errors=True)
-        return Outcome(nb_path, False, time.perf_counter() - start, error=_error_report(nb_path, nb, err))
-    executed = root / "build" / "executed" / nb_path.name
-    executed.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(executed, nbformat.writes(nb))  # outputs up to the failing cell
+        error = f"{_error_report(nb_path, nb, err)} (see {executed.relative_to(root)})"
+        return Outcome(nb_path, False, time.perf_counter() - start, error=error)
     write_text_atomic(executed, nbformat.writes(nb))
     figures = root / "figures"
     figures.mkdir(exist_ok=True)

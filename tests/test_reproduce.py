@@ -105,7 +105,10 @@ def test_failing_notebook_leaves_figures_intact(tmp_path: Path) -> None:
     before = _digest(root / "figures")
     done = _reproduce(root, "--only", "99")
     assert done.returncode == 1
-    assert "99-broken.ipynb: cell 3: RuntimeError: deliberate failure" in done.stdout
+    assert (
+        "99-broken.ipynb: cell 3: RuntimeError: deliberate failure (see build/executed/99-broken.ipynb)"
+        in done.stdout
+    )
     assert "Traceback" not in done.stderr
     assert _digest(root / "figures") == before
     assert not (root / "build" / "stamps" / "99-broken.json").exists()
