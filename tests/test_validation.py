@@ -30,6 +30,7 @@ def _one(directory: Path, expected: str) -> None:
         ("incidents", "category", "shutdown", "not one of the allowed values: network_shutdown, throttling"),
         ("incidents", "start_date", "2022-13-05", "not a real calendar date"),
         ("incidents", "start_date", "05/01/2022", "not a date in YYYY-MM-DD form"),
+        ("incidents", "start_precision", "week", "not one of the allowed values: day, month, year"),
         ("incidents", "election_related", "yes", "not a boolean: use false or true (or empty for unknown)"),
         ("incidents", "incident_id", "INC 2022", "does not match the pattern ^inc-[a-z0-9]+(-[a-z0-9]+)*$"),
         ("incidents", "title", "", "required value is missing"),
