@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def read_raw(path: Path, shown_as: str) -> tuple[RawTable | None, list[Problem]]
         line = data.count(b"\n", 0, err.start) + 1
         bad = data[err.start : err.end].hex()
         return None, [Problem(shown_as, line, "-", bad, "bytes are not valid UTF-8")]
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []

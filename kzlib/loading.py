@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .csvread import RawTable
@@ -23,6 +25,11 @@ class _Loaded:
 
 
 _CACHE: dict[Path, tuple[tuple[tuple[str, int, int], ...], _Loaded]] = {}
+
+
+def clear_cache() -> None:
+    """Forget every loaded package (the next load reads and validates the files again)."""
+    _CACHE.clear()
 
 
 def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
@@ -49,26 +56,33 @@ def _loaded(data: str | os.PathLike[str] | None) -> _Loaded:
     return loaded
 
 
+@cache
+def _categories(values: tuple[str, ...]) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(list(values))
+
+
 def _typed(res: Resource, raw: RawTable) -> pd.DataFrame:
+    """Build the typed DataFrame from validated text cells (fast paths, no re-parsing)."""
     columns = list(zip(*raw.rows, strict=True)) if raw.rows else [()] * len(res.fields)
     out: dict[str, object] = {}
     for f, values in zip(res.fields, columns, strict=True):
         if f.enum is not None:
-            out[f.name] = pd.Categorical([v or None for v in values], categories=list(f.enum))
+            index = {v: i for i, v in enumerate(f.enum)}
+            codes = np.fromiter((index.get(v, -1) for v in values), dtype=np.int8, count=len(values))
+            out[f.name] = pd.Categorical.from_codes(codes, dtype=_categories(f.enum))
         elif f.type == "integer":
             out[f.name] = pd.array([int(v) if v else None for v in values], dtype="Int64")
         elif f.type == "number":
             out[f.name] = pd.array([float(v) if v else None for v in values], dtype="Float64")
         elif f.type == "date":
-            out[f.name] = pd.to_datetime(
-                pd.Series(values, dtype="str").replace("", None), format="%Y-%m-%d"
-            ).astype("datetime64[us]")
+            days = np.array([v or "NaT" for v in values], dtype="datetime64[D]")
+            out[f.name] = days.astype("datetime64[us]")
         elif f.type == "boolean":
             truth = set(f.true_values)
             out[f.name] = pd.array([(v in truth) if v else None for v in values], dtype="boolean")
         else:
             out[f.name] = pd.array([v or None for v in values], dtype="str")
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)
 
 
 def package(data: str | os.PathLike[str] | None = None) -> Package:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -12,6 +13,7 @@ DATA_ENV = "KZLIB_DATA"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+@cache
 def repo_root() -> Path | None:
     """The project folder when kzlib runs from a clone (or editable install), else None."""
     root = _PACKAGE_DIR.parent

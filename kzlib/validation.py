@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 
 from .csvread import RawTable, read_raw
@@ -139,44 +140,37 @@ def check_table(res: Resource, raw: RawTable, shown: str) -> list[Problem]:
         return [Problem(shown, 1, "-", ",".join(raw.header), rule)]
 
     problems: list[Problem] = []
-    checks = [_cell_check(f) for f in res.fields]
-    required = [f.required for f in res.fields]
     width = len(expected)
-    ok_rows: list[bool] = []
-    for row, line in zip(raw.rows, raw.lines, strict=True):
-        if len(row) != width:
-            problems.append(
-                Problem(
-                    shown, line, "-", ",".join(row), f"record has {len(row)} cells; the header has {width}"
-                )
-            )
-            ok_rows.append(False)
-            continue
-        ok = True
-        for v, f, check, req in zip(row, res.fields, checks, required, strict=True):
-            if v == "":
-                if req:
-                    problems.append(Problem(shown, line, f.name, v, "required value is missing"))
-                    ok = False
-                continue
-            rule = check(v)
-            if rule:
-                problems.append(Problem(shown, line, f.name, v, rule))
-                ok = False
-        ok_rows.append(ok)
+    whole = [len(row) == width for row in raw.rows]
+    for row, line, fits in zip(raw.rows, raw.lines, whole, strict=True):
+        if not fits:
+            rule = f"record has {len(row)} cells; the header has {width}"
+            problems.append(Problem(shown, line, "-", ",".join(row), rule))
+    lines = [line for line, fits in zip(raw.lines, whole, strict=True) if fits]
+    columns = list(zip(*(row for row, fits in zip(raw.rows, whole, strict=True) if fits), strict=True))
+    bad_lines: set[int] = set()
+    for f, values in zip(res.fields, columns or [()] * width, strict=True):
+        # each distinct value is checked once; rows are revisited only when one fails
+        check = _cell_check(f)
+        missing = "required value is missing" if f.required else None
+        bad = {v: rule for v in set(values) if (rule := check(v) if v else missing)}
+        if bad:
+            for v, line in zip(values, lines, strict=True):
+                if v in bad:
+                    problems.append(Problem(shown, line, f.name, v, bad[v]))
+                    bad_lines.add(line)
+    ok_rows = [fits and line not in bad_lines for line, fits in zip(raw.lines, whole, strict=True)]
     problems += _primary_key(res, raw, shown)
     problems += _dates(res, raw, shown, ok_rows)
     return problems
 
 
 def _primary_key(res: Resource, raw: RawTable, shown: str) -> list[Problem]:
-    idx = [res.field_names.index(c) for c in res.primary_key]
     seen: dict[tuple[str, ...], int] = {}
     problems = []
-    for row, line in zip(raw.rows, raw.lines, strict=True):
-        if len(row) != len(res.fields):
+    for key, line in zip(_column(res, raw, res.primary_key), raw.lines, strict=True):
+        if not key:
             continue
-        key = tuple(row[i] for i in idx)
         if key in seen:
             problems.append(
                 Problem(
@@ -232,8 +226,14 @@ def _period_end(day: str, precision: str) -> str:
 
 
 def _column(res: Resource, raw: RawTable, names: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The values of ``names`` for each record, as tuples (``()`` for a ragged record)."""
     idx = [res.field_names.index(n) for n in names]
-    return [tuple(r[i] for i in idx) if len(r) == len(res.fields) else () for r in raw.rows]
+    width = len(res.fields)
+    if len(idx) == 1:
+        i = idx[0]
+        return [(r[i],) if len(r) == width else () for r in raw.rows]
+    get = itemgetter(*idx)
+    return [get(r) if len(r) == width else () for r in raw.rows]
 
 
 def check_package(pkg: Package, tables: dict[str, RawTable], shown: dict[str, str]) -> list[Problem]:
