@@ -58,7 +58,14 @@ if TYPE_CHECKING:
         load_sources,
     )
     from .figures import save_figure
-    from .joins import first_use_lag, incident_basis, incident_durations, measure_domains_wide, with_sources
+    from .joins import (
+        first_use_lag,
+        flag_counts,
+        incident_basis,
+        incident_durations,
+        measure_domains_wide,
+        with_sources,
+    )
     from .loading import load, package
     from .summary import summary
 
@@ -72,6 +79,7 @@ _LAZY: dict[str, str] = {
     "summary": "summary",
     "save_figure": "figures",
     "first_use_lag": "joins",
+    "flag_counts": "joins",
     "incident_basis": "joins",
     "incident_durations": "joins",
     "measure_domains_wide": "joins",
@@ -128,6 +136,7 @@ __all__ = [
     "cite",
     "data_dir",
     "first_use_lag",
+    "flag_counts",
     "incident_basis",
     "incident_durations",
     "list_datasets",

@@ -39,41 +39,50 @@ def incident_basis(data: Data = None) -> pd.DataFrame:
 
 
 def first_use_lag(data: Data = None) -> pd.DataFrame:
-    """For each measure that an incident invoked: when it was adopted and in force, the first
-    incident invoking it, and the lag in days (from the effective date, else the adoption date).
-    ``lag_precision`` is the coarsest precision of the dates involved."""
+    """For each measure that an incident invoked: the date it counts from, the first incident
+    invoking it, and the lag in days.
+
+    The lag counts from the entry into force where known, else from adoption
+    (``counted_from`` says which). ``lag_precision`` is the coarsest precision of the two
+    dates; a negative lag means the first recorded incident came before that date (e.g. a
+    plan announced before a rule took effect). ``first_incident_verification`` is the
+    verification status of that incident: a lag resting on an unverified claim is weak."""
     basis = incident_basis(data).dropna(subset=["measure_id", "start_date"])
-    first = basis.sort_values(["start_date", "incident_id"]).groupby("measure_id", as_index=False).first()
-    start = first["effective_date"].fillna(first["adopted_date"])
+    first = (
+        basis.sort_values(["start_date", "incident_id"]).drop_duplicates("measure_id").reset_index(drop=True)
+    )
+    effective = first["effective_date"].notna()
+    start = first["effective_date"].where(effective, first["adopted_date"])
     start_prec = (
-        first["effective_precision"]
-        .astype("str")
-        .where(first["effective_date"].notna(), first["adopted_precision"].astype("str"))
+        first["effective_precision"].astype("str").where(effective, first["adopted_precision"].astype("str"))
     )
     rank = {"day": 0, "month": 1, "year": 2}
     lag_prec = [
-        max(a, b, key=lambda p: rank.get(p, 3)) if isinstance(a, str) and a in rank else pd.NA
+        max(a, b, key=rank.__getitem__) if a in rank and b in rank else None
         for a, b in zip(start_prec, first["start_precision"].astype("str"), strict=True)
     ]
-    return (
-        pd.DataFrame(
-            {
-                "measure_id": first["measure_id"],
-                "measure_title": first["measure_title"],
-                "in_force_from": start,
-                "first_incident_id": first["incident_id"],
-                "first_incident_date": first["start_date"],
-                "lag_days": (first["start_date"] - start).dt.days.astype("Int64"),
-                "lag_precision": pd.array(lag_prec, dtype="str"),
-                "incidents_invoking": basis.groupby("measure_id")["incident_id"]
-                .nunique()
-                .reindex(first["measure_id"])
-                .to_numpy(),
-            }
-        )
-        .sort_values("in_force_from", na_position="last")
-        .reset_index(drop=True)
+    counts = basis.groupby("measure_id")["incident_id"].nunique()
+    out = pd.DataFrame(
+        {
+            "measure_id": first["measure_id"],
+            "measure_title": first["measure_title"],
+            "counted_from": pd.array(
+                [
+                    "effective_date" if e else ("adopted_date" if pd.notna(a) else None)
+                    for e, a in zip(effective, first["adopted_date"], strict=True)
+                ],
+                dtype="str",
+            ),
+            "in_force_from": start,
+            "first_incident_id": first["incident_id"],
+            "first_incident_date": first["start_date"],
+            "first_incident_verification": first["verification_status"],
+            "lag_days": (first["start_date"] - start).dt.days.astype("Int64"),
+            "lag_precision": pd.array(lag_prec, dtype="str"),
+            "incidents_invoking": counts.reindex(first["measure_id"]).to_numpy(),
+        }
     )
+    return out.sort_values(["in_force_from", "measure_id"], na_position="last").reset_index(drop=True)
 
 
 def measure_domains_wide(data: Data = None) -> pd.DataFrame:
@@ -86,6 +95,22 @@ def measure_domains_wide(data: Data = None) -> pd.DataFrame:
     for col in wide.columns:
         out[col] = out[col].fillna(False).astype(bool)
     return out
+
+
+def flag_counts(df: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """Count each tri-state flag as yes / no / unknown (unknown is never folded into no).
+
+    ``columns`` default: every nullable-boolean column of ``df``."""
+    cols = columns or [c for c in df.columns if str(df[c].dtype) == "boolean"]
+    rows = {
+        c: {
+            "yes": int(df[c].fillna(False).sum()),  # unknown is not yes
+            "no": int((~df[c].fillna(True)).sum()),  # unknown is not no
+            "unknown": int(df[c].isna().sum()),
+        }
+        for c in cols
+    }
+    return pd.DataFrame.from_dict(rows, orient="index")[["yes", "no", "unknown"]]
 
 
 def incident_durations(data: Data = None) -> pd.DataFrame:
@@ -113,7 +138,7 @@ def with_sources(table: str, data: Data = None) -> pd.DataFrame:
     ``table`` is one of operators, operator_asns, legal_measures, incidents, seed_claims."""
     if table not in _CITATIONS:
         raise KeyError(f"{table!r} has no citation table; choose one of {', '.join(_CITATIONS)}")
-    cites, _ = _CITATIONS[table]
+    cites = _CITATIONS[table]
     sources = load("sources", data)[
         ["source_id", "source_type", "title", "publisher", "published_date", "url"]
     ]

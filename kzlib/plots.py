@@ -23,14 +23,21 @@ from .loading import package
 
 
 def source_line(fig: Figure, datasets: Iterable[str], note: str | None = None) -> None:
-    """Write 'Source: kz-internet data vX (tables). note' under the chart."""
+    """Write 'Source: kz-internet data package vX (tables). note' under the chart.
+
+    Call it last: the line is placed below everything the axes draw (tick labels, axis
+    labels), so it never overlaps them."""
     text = f"Source: kz-internet data package v{package().version} ({', '.join(datasets)})."
     if note:
         text += f" {note}"
-    fig.text(0.0, -0.01, text, ha="left", va="top", fontsize=8, color="#555555", wrap=True)
+    renderer = fig.canvas.get_renderer()
+    bottoms = [ax.get_tightbbox(renderer).y0 for ax in fig.get_axes() if ax.get_visible()]
+    pad = 4 * fig.dpi / 72  # 4 points
+    y = (min(bottoms, default=0.0) - pad) / fig.bbox.height
+    fig.text(0.0, min(y, -0.01), text, ha="left", va="top", fontsize=8, color="#555555", wrap=True)
 
 
-def _labels(values: pd.Series) -> pd.Series:
+def unknown_as_label(values: pd.Series) -> pd.Series:
     """Category labels as plain strings, with missing values shown as 'unknown'."""
     return values.astype("object").where(values.notna(), "unknown").astype("str")
 
@@ -89,8 +96,8 @@ def timeline(
     with ``label``, each dot is annotated."""
     style.use()
     data = df.dropna(subset=[date]).copy()
-    data[lane] = _labels(data[lane])
-    data[colour_by] = _labels(data[colour_by])
+    data[lane] = unknown_as_label(data[lane])
+    data[colour_by] = unknown_as_label(data[colour_by])
     lanes = list(lane_order) if lane_order else sorted(data[lane].unique())
     pos = {v: i for i, v in enumerate(lanes)}
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(lanes) + 2.2))
@@ -146,7 +153,7 @@ def durations(
     to ``open_until`` (default: the latest date shown) with a hatched bar, marking them open."""
     style.use()
     data = df.dropna(subset=[start]).sort_values(start).reset_index(drop=True)
-    data[colour_by] = _labels(data[colour_by])
+    data[colour_by] = unknown_as_label(data[colour_by])
     limit = open_until if open_until is not None else max(data[start].max(), data[end].max())
     fig, ax = plt.subplots(figsize=(10, 0.32 * len(data) + 2))
     ax.grid(axis="x")
@@ -192,9 +199,13 @@ def indicator_lines(
     datasets: Iterable[str] = ("indicators",),
     countries: Sequence[str] | None = None,
     events: Mapping[int, str] | None = None,
+    invert_y: bool = False,
     note: str | None = None,
 ) -> Figure:
     """One line per country for ``indicator`` over years, with ``events`` marked ({year: label}).
+
+    Lines break at missing years instead of bridging them. ``invert_y`` puts low values on
+    top (for ranks, where 1 is best).
 
     When the rows use more than one scale direction (Freedom on the Net reversed its scale),
     each direction gets its own panel: values on different scales never share an axis or a
@@ -215,6 +226,8 @@ def indicator_lines(
     for ax, direction in zip(axes[:, 0], directions, strict=True):
         part = rows[rows["direction"] == direction]
         for country, line in part.groupby("country", observed=True, sort=True):
+            years = range(int(line["year"].min()), int(line["year"].max()) + 1)
+            line = line.set_index("year")[["value"]].astype("float64").reindex(years).reset_index()
             ax.plot(
                 line["year"],
                 line["value"],
@@ -240,11 +253,50 @@ def indicator_lines(
         ax.set_ylabel(f"{ylabel}\n({scale})" if direction != "neutral" else ylabel)
         ax.legend(fontsize=8.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         ax.xaxis.get_major_locator().set_params(integer=True)
+        if invert_y:
+            ax.invert_yaxis()
     axes[-1, 0].set_xlabel("Year")
     if len(directions) > 1:
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=13)
     else:
         axes[0, 0].set_title(title)
+    source_line(fig, datasets, note)
+    return fig
+
+
+def estimates(
+    df: pd.DataFrame,
+    value: str,
+    label: str,
+    *,
+    title: str,
+    xlabel: str,
+    datasets: Iterable[str],
+    value_format: str = "{:,.1f}",
+    note: str | None = None,
+) -> Figure:
+    """Estimates side by side: one bar per row, labelled by ``label`` (e.g. the source) and
+    annotated with its value. Estimates from different sources are never averaged."""
+    style.use()
+    data = df.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(data) + 1.8))
+    values = data[value].astype("float64")
+    ax.barh(range(len(data)), values, color=style.PALETTE["indigo"], height=0.6)
+    for i, v in enumerate(values):
+        ax.annotate(
+            value_format.format(v),
+            (v, i),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8.5,
+        )
+    ax.set_yticks(range(len(data)), data[label].astype("str"), fontsize=8.5)
+    ax.invert_yaxis()
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+    ax.set_xlim(0, values.max() * 1.18)
+    ax.set(title=title, xlabel=xlabel)
     source_line(fig, datasets, note)
     return fig
 

@@ -57,6 +57,13 @@ COLOURS: dict[str, str] = {
     "UZB": _P["teal"],
     "KGZ": _P["sand"],
     "RUS": _P["indigo"],
+    # ownership of operators
+    "state": _P["wine"],
+    "state_controlled": _P["rose"],
+    "mixed": _P["sand"],
+    "private_domestic": _P["teal"],
+    "foreign": _P["indigo"],
+    "unknown": _P["light_grey"],
     # operator segments
     "backbone": _P["indigo"],
     "fixed": _P["cyan"],

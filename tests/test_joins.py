@@ -1,0 +1,67 @@
+"""The analysis helpers that chapters share, checked against facts in the data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import kzlib
+
+
+def test_incident_basis_keeps_incidents_without_a_stated_basis() -> None:
+    basis = kzlib.incident_basis()
+    incidents = kzlib.load_incidents()
+    links = kzlib.load_incident_legal_basis()
+    unlinked = set(incidents.incident_id) - set(links.incident_id)
+    assert len(basis) == len(links) + len(unlinked)
+    assert basis.loc[basis.incident_id.isin(unlinked), "measure_id"].isna().all()
+    blackout = basis[basis.incident_id == "inc-2022-01-05-nationwide-blackout"]
+    assert blackout["adopted_date"].tolist() == [pd.Timestamp("2014-04-23")]
+
+
+def test_first_use_lag_of_article_41_1() -> None:
+    lag = kzlib.first_use_lag().set_index("measure_id").loc["lm-2014-communications-law-amend-art41-1"]
+    assert lag.counted_from == "adopted_date"  # no entry-into-force date is recorded
+    assert lag.first_incident_id == "inc-2018-11-telegraph-blocked"
+    assert lag.lag_days == (pd.Timestamp("2018-11-04") - pd.Timestamp("2014-04-23")).days == 1656
+    assert lag.lag_precision == "day"
+    assert lag.incidents_invoking >= 4
+
+
+def test_first_use_lag_takes_whole_rows() -> None:
+    """The first incident's date and id come from the same row (not first non-null per column)."""
+    lag = kzlib.first_use_lag()
+    inc = kzlib.load_incidents().set_index("incident_id")
+    for row in lag.itertuples():
+        assert inc.loc[row.first_incident_id, "start_date"] == row.first_incident_date
+        assert inc.loc[row.first_incident_id, "verification_status"] == row.first_incident_verification
+
+
+def test_measure_domains_wide() -> None:
+    wide = kzlib.measure_domains_wide().set_index("measure_id")
+    row = wide.loc["lm-2014-communications-law-amend-art41-1"]
+    assert row.shutdown_powers and row.website_blocking and not row.surveillance
+    domains = kzlib.load_measure_domains()
+    assert int(wide[list(domains["domain"].cat.categories)].to_numpy().sum()) == len(domains)
+
+
+def test_incident_durations_only_for_day_precise_ends() -> None:
+    dur = kzlib.incident_durations().set_index("incident_id")["duration_days"]
+    assert dur["inc-2022-01-05-nationwide-blackout"] == 6  # 5 to 10 January, both days counted
+    assert pd.isna(dur["inc-2019-06-mobile-internet-disruptions-protests"])  # month precision
+
+
+def test_flag_counts_never_fold_unknown_into_no() -> None:
+    inc = kzlib.load_incidents()
+    counts = kzlib.flag_counts(inc)
+    assert list(counts.index) == ["election_related", "protest_related", "gov_acknowledged"]
+    assert (counts.sum(axis=1) == len(inc)).all()
+    assert counts.loc["protest_related", "unknown"] == inc["protest_related"].isna().sum()
+
+
+def test_with_sources() -> None:
+    joined = kzlib.with_sources("incidents")
+    assert len(joined) == len(kzlib.load_incident_citations())
+    assert joined["url"].notna().all()
+    with pytest.raises(KeyError, match="choose one of operators"):
+        kzlib.with_sources("sources")
