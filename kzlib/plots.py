@@ -42,6 +42,12 @@ def unknown_as_label(values: pd.Series) -> pd.Series:
     return values.astype("object").where(values.notna(), "unknown").astype("str")
 
 
+def _vertical_grid(ax: plt.Axes) -> None:
+    """Grid lines along x only: for charts whose categories run down the y axis."""
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+
+
 def _legend(ax: plt.Axes, values: Sequence[str], title: str | None = None, **kw: object) -> None:
     handles = [Patch(color=style.colour(v), label=v.replace("_", " ")) for v in values]
     ax.legend(handles=handles, title=title, fontsize=8.5, title_fontsize=9, **kw)
@@ -101,8 +107,7 @@ def timeline(
     lanes = list(lane_order) if lane_order else sorted(data[lane].unique())
     pos = {v: i for i, v in enumerate(lanes)}
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(lanes) + 2.2))
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
+    _vertical_grid(ax)
     y = data[lane].map(pos)
     ax.scatter(
         data[date],
@@ -156,8 +161,7 @@ def durations(
     data[colour_by] = unknown_as_label(data[colour_by])
     limit = open_until if open_until is not None else max(data[start].max(), data[end].max())
     fig, ax = plt.subplots(figsize=(10, 0.32 * len(data) + 2))
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
+    _vertical_grid(ax)
     for i, row in data.iterrows():
         is_open = pd.isna(row[end])
         stop = limit if is_open else row[end]
@@ -293,8 +297,7 @@ def estimates(
         )
     ax.set_yticks(range(len(data)), data[label].astype("str"), fontsize=8.5)
     ax.invert_yaxis()
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
+    _vertical_grid(ax)
     ax.set_xlim(0, values.max() * 1.18)
     ax.set(title=title, xlabel=xlabel)
     source_line(fig, datasets, note)
@@ -316,8 +319,7 @@ def counts_bar(
     fig, ax = plt.subplots(figsize=(9, 0.35 * len(counts) + 1.8))
     colours = [style.colour(str(i)) for i in counts.index] if colour_by_index else style.PALETTE["indigo"]
     ax.barh([str(i).replace("_", " ") for i in counts.index], counts.to_numpy(), color=colours)
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
+    _vertical_grid(ax)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set(title=title, xlabel=xlabel)
     source_line(fig, datasets, note)

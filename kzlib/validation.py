@@ -29,9 +29,10 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 def _shown(path: Path) -> str:
     """A path as the user will recognise it: relative to the working directory if inside."""
     try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
-    except ValueError:  # other drive (Windows)
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
         return str(path)
+    return str(path) if rel.startswith("..") else rel
 
 
 def _cell_check(f: Field) -> Check:
