@@ -31,10 +31,11 @@ def source_line(fig: Figure, datasets: Iterable[str], note: str | None = None) -
     if note:
         text += f" {note}"
     renderer = fig.canvas.get_renderer()
-    bottoms = [ax.get_tightbbox(renderer).y0 for ax in fig.get_axes() if ax.get_visible()]
+    boxes = [ax.get_tightbbox(renderer) for ax in fig.get_axes() if ax.get_visible()]
     pad = 4 * fig.dpi / 72  # 4 points
-    y = (min(bottoms, default=0.0) - pad) / fig.bbox.height
-    fig.text(0.0, min(y, -0.01), text, ha="left", va="top", fontsize=8, color="#555555", wrap=True)
+    x = min((b.x0 for b in boxes), default=0.0) / fig.bbox.width
+    y = (min((b.y0 for b in boxes), default=0.0) - pad) / fig.bbox.height
+    fig.text(max(x, 0.0), y, text, ha="left", va="top", fontsize=8, color="#555555", wrap=True)
 
 
 def unknown_as_label(values: pd.Series) -> pd.Series:

@@ -95,7 +95,10 @@ def test_failing_notebook_leaves_figures_intact(tmp_path: Path) -> None:
     root = _copy_project(tmp_path)
     nb = nbformat.v4.new_notebook(
         cells=[
-            nbformat.v4.new_code_cell("import kzlib, matplotlib.pyplot as plt\nfig, ax = plt.subplots()"),
+            nbformat.v4.new_code_cell(
+                "import kzlib\nfig = kzlib.plots.counts_bar(kzlib.load_incidents().category.value_counts(),"
+                " title='t', xlabel='n', datasets=['incidents'])"
+            ),
             nbformat.v4.new_code_cell("kzlib.save_figure(fig, '00-overview')"),
             nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')"),
         ]
