@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .problems import Problem
@@ -17,6 +19,12 @@ class RawTable:
     header: list[str]
     rows: list[list[str]]
     lines: list[int]
+    digest: bytes  # of the file's bytes, for verdicts.fingerprint
+
+    @cached_property
+    def columns(self) -> list[tuple[str, ...]]:
+        """The cells column by column (for a table whose records all have the header's width)."""
+        return list(zip(*self.rows, strict=True)) if self.rows else [()] * len(self.header)
 
 
 def read_raw(path: Path, shown_as: str) -> tuple[RawTable | None, list[Problem]]:
@@ -39,23 +47,19 @@ def read_raw(path: Path, shown_as: str) -> tuple[RawTable | None, list[Problem]]
     rows: list[list[str]] = []
     lines: list[int] = []
     problems: list[Problem] = []
+    start = 1  # the line the next record starts on
     try:
-        while True:
+        for record in reader:
+            if record and record != [""]:  # else a blank line
+                if header is None:
+                    header = record
+                else:
+                    rows.append(record)
+                    lines.append(start)
             start = reader.line_num + 1
-            try:
-                record = next(reader)
-            except StopIteration:
-                break
-            if not record or record == [""]:
-                continue  # blank line
-            if header is None:
-                header = record
-                continue
-            rows.append(record)
-            lines.append(start)
     except csv.Error as err:
         problems.append(Problem(shown_as, reader.line_num, "-", "", f"malformed CSV: {err}"))
     if header is None:
         problems.append(Problem(shown_as, 1, "-", "", "file has no header row"))
         return None, problems
-    return RawTable(header, rows, lines), problems
+    return RawTable(header, rows, lines, hashlib.blake2b(data, digest_size=16).digest()), problems

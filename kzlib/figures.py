@@ -9,11 +9,8 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from .atomic import write_bytes_atomic
-from .paths import repo_root
+from .paths import FIGURES_ENV, repo_root
 from .style import SVG_HASH_SALT
-
-#: Environment variable that redirects saved figures (``kzlib reproduce`` stages them).
-FIGURES_ENV = "KZLIB_FIGURES"
 
 
 def figures_dir() -> Path:

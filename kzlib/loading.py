@@ -48,7 +48,7 @@ def _loaded(data: str | os.PathLike[str] | None) -> _Loaded:
     hit = _CACHE.get(directory)
     if hit is not None and hit[0] == sig:
         return hit[1]
-    pkg, raw, problems = read_and_check(directory)
+    pkg, raw, problems = read_and_check(directory, trust_verdicts=True)
     if problems:
         raise DataError(problems)
     loaded = _Loaded(pkg, raw)
@@ -63,9 +63,8 @@ def _categories(values: tuple[str, ...]) -> pd.CategoricalDtype:
 
 def _typed(res: Resource, raw: RawTable) -> pd.DataFrame:
     """Build the typed DataFrame from validated text cells (fast paths, no re-parsing)."""
-    columns = list(zip(*raw.rows, strict=True)) if raw.rows else [()] * len(res.fields)
     out: dict[str, object] = {}
-    for f, values in zip(res.fields, columns, strict=True):
+    for f, values in zip(res.fields, raw.columns, strict=True):
         if f.enum is not None:
             index = {v: i for i, v in enumerate(f.enum)}
             codes = np.fromiter((index.get(v, -1) for v in values), dtype=np.int8, count=len(values))
@@ -116,4 +115,4 @@ def load(name: str, data: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     res = loaded.package.resource(name)  # KeyError names the known datasets
     if name not in loaded.frames:
         loaded.frames[name] = _typed(res, loaded.raw[name])
-    return loaded.frames[name].copy()
+    return loaded.frames[name].copy(deep=False)  # copy-on-write: changes never reach the cache

@@ -10,6 +10,9 @@ from pathlib import Path
 #: Environment variable that points kzlib at another copy of the data package.
 DATA_ENV = "KZLIB_DATA"
 
+#: Environment variable that redirects saved figures (``kzlib reproduce`` stages them).
+FIGURES_ENV = "KZLIB_FIGURES"
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 

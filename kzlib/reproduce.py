@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import write_text_atomic
-from .figures import FIGURES_ENV
-from .paths import data_dir, repo_root
+from .paths import FIGURES_ENV, data_dir, repo_root
 
 CELL_TIMEOUT = 600  # seconds
 

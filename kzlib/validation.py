@@ -15,6 +15,7 @@ from datetime import date
 from operator import itemgetter
 from pathlib import Path
 
+from . import verdicts
 from .csvread import RawTable, read_raw
 from .descriptor import Field, Package, Resource, read_package
 from .paths import data_dir
@@ -35,8 +36,8 @@ def _shown(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def _cell_check(f: Field) -> Check:
-    """Build the check for one column's non-empty cells."""
+def _cell_check(f: Field) -> Check | None:
+    """Build the check for one column's non-empty cells (None: plain text, nothing to check)."""
     checks: list[Check] = []
     if f.type == "integer":
 
@@ -112,9 +113,10 @@ def _cell_check(f: Field) -> Check:
 
         checks.append(in_range)
 
+    if not checks:
+        return None
+
     def run(v: str) -> str | None:
-        if v != v.strip():
-            return "has leading or trailing whitespace"
         for c in checks:
             rule = c(v)
             if rule:
@@ -147,14 +149,26 @@ def check_table(res: Resource, raw: RawTable, shown: str) -> list[Problem]:
         if not fits:
             rule = f"record has {len(row)} cells; the header has {width}"
             problems.append(Problem(shown, line, "-", ",".join(row), rule))
-    lines = [line for line, fits in zip(raw.lines, whole, strict=True) if fits]
-    columns = list(zip(*(row for row, fits in zip(raw.rows, whole, strict=True) if fits), strict=True))
+    if all(whole):
+        lines, columns = raw.lines, raw.columns
+    else:
+        lines = [line for line, fits in zip(raw.lines, whole, strict=True) if fits]
+        columns = list(zip(*(row for row, fits in zip(raw.rows, whole, strict=True) if fits), strict=True))
     bad_lines: set[int] = set()
     for f, values in zip(res.fields, columns or [()] * width, strict=True):
         # each distinct value is checked once; rows are revisited only when one fails
         check = _cell_check(f)
-        missing = "required value is missing" if f.required else None
-        bad = {v: rule for v in set(values) if (rule := check(v) if v else missing)}
+        distinct = set(values)
+        bad: dict[str, str] = {}
+        if "" in distinct:
+            distinct.discard("")
+            if f.required:
+                bad[""] = "required value is missing"
+        for v in distinct:
+            if v != v.strip():
+                bad[v] = "has leading or trailing whitespace"
+            elif check is not None and (rule := check(v)):
+                bad[v] = rule
         if bad:
             for v, line in zip(values, lines, strict=True):
                 if v in bad:
@@ -240,43 +254,32 @@ def _column(res: Resource, raw: RawTable, names: tuple[str, ...]) -> list[tuple[
 def check_package(pkg: Package, tables: dict[str, RawTable], shown: dict[str, str]) -> list[Problem]:
     """Rules across tables: foreign keys, citations, seed-claim record links."""
     problems: list[Problem] = []
+    key_sets: dict[tuple[str, tuple[str, ...]], set[tuple[str, ...]]] = {}
+
+    def keys(name: str, fields: tuple[str, ...]) -> set[tuple[str, ...]]:
+        if (name, fields) not in key_sets:
+            key_sets[name, fields] = set(_column(pkg.resource(name), tables[name], fields))
+        return key_sets[name, fields]
+
     for res in pkg.resources:
         raw = tables.get(res.name)
         if raw is None:
             continue
         for fk in res.foreign_keys:
-            target = tables.get(fk.resource)
-            if target is None:
+            if fk.resource not in tables:
                 continue
-            keys = set(_column(pkg.resource(fk.resource), target, fk.reference_fields))
+            known = keys(fk.resource, fk.reference_fields)
+            rule = f"not found in {fk.resource}.{'+'.join(fk.reference_fields)}"
             for key, line in zip(_column(res, raw, fk.fields), raw.lines, strict=True):
-                if key and all(key) and key not in keys:
-                    problems.append(
-                        Problem(
-                            shown[res.name],
-                            line,
-                            "+".join(fk.fields),
-                            "|".join(key),
-                            f"not found in {fk.resource}.{'+'.join(fk.reference_fields)}",
-                        )
-                    )
-        if res.citations:
-            cite_table, key = res.citations
-            cited_raw = tables.get(cite_table)
-            if cited_raw is None:
-                continue
-            cited = {k[0] for k in _column(pkg.resource(cite_table), cited_raw, (key,)) if k}
-            for (value,), line in zip(_column(res, raw, (key,)) or [], raw.lines, strict=True):
-                if value and value not in cited:
-                    problems.append(
-                        Problem(
-                            shown[res.name],
-                            line,
-                            key,
-                            value,
-                            f"record is not cited: add a row to {cite_table}.csv",
-                        )
-                    )
+                if key and all(key) and key not in known:
+                    problems.append(Problem(shown[res.name], line, "+".join(fk.fields), "|".join(key), rule))
+        if res.citations and res.citations[0] in tables:
+            cite_table, field = res.citations
+            cited = keys(cite_table, (field,))
+            rule = f"record is not cited: add a row to {cite_table}.csv"
+            for key, line in zip(_column(res, raw, (field,)), raw.lines, strict=True):
+                if key and key[0] and key not in cited:
+                    problems.append(Problem(shown[res.name], line, field, key[0], rule))
     problems += _seed_links(pkg, tables, shown)
     return problems
 
@@ -310,8 +313,13 @@ def _seed_links(pkg: Package, tables: dict[str, RawTable], shown: dict[str, str]
     return problems
 
 
-def read_and_check(directory: Path) -> tuple[Package, dict[str, RawTable], list[Problem]]:
-    """Read every table of the package at ``directory`` and collect every problem."""
+def read_and_check(
+    directory: Path, trust_verdicts: bool = False
+) -> tuple[Package, dict[str, RawTable], list[Problem]]:
+    """Read every table of the package at ``directory`` and collect every problem.
+
+    With ``trust_verdicts``, bytes that already passed (see :mod:`kzlib.verdicts`) are not
+    checked again."""
     desc = directory / "datapackage.json"
     if not desc.is_file():
         raise DataError([Problem(_shown(desc), 0, "-", "", "no datapackage.json here")])
@@ -319,7 +327,7 @@ def read_and_check(directory: Path) -> tuple[Package, dict[str, RawTable], list[
         pkg = read_package(directory)
     except (ValueError, KeyError, TypeError) as err:
         raise DataError([Problem(_shown(desc), 0, "-", "", f"unreadable descriptor: {err}")]) from None
-    tables: dict[str, RawTable] = {}
+    raws: dict[str, RawTable] = {}
     shown: dict[str, str] = {}
     problems: list[Problem] = []
     for res in pkg.resources:
@@ -327,13 +335,26 @@ def read_and_check(directory: Path) -> tuple[Package, dict[str, RawTable], list[
         shown[res.name] = _shown(path)
         raw, read_problems = read_raw(path, shown[res.name])
         problems += read_problems
-        if raw is None:
+        if raw is not None:
+            raws[res.name] = raw
+    stamp = None
+    if not problems:
+        stamp = verdicts.fingerprint(
+            desc.read_bytes(), ((r.path, raws[r.name].digest) for r in pkg.resources)
+        )
+        if trust_verdicts and verdicts.known_valid(stamp):
+            return pkg, raws, []
+    tables: dict[str, RawTable] = {}
+    for res in pkg.resources:
+        if res.name not in raws:
             continue
-        table_problems = check_table(res, raw, shown[res.name])
+        table_problems = check_table(res, raws[res.name], shown[res.name])
         problems += table_problems
         if not (table_problems and table_problems[0].line == 1 and table_problems[0].column == "-"):
-            tables[res.name] = raw
+            tables[res.name] = raws[res.name]
     problems += check_package(pkg, tables, shown)
+    if stamp is not None and not problems:
+        verdicts.remember(stamp)
     return pkg, tables, problems
 
 

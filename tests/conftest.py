@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,12 @@ import kzlib
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_verdict_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Validation verdicts go to a fresh folder, never the user's cache (subprocesses too)."""
+    os.environ["KZLIB_CACHE"] = str(tmp_path_factory.mktemp("kzlib-cache"))
 
 
 @pytest.fixture

@@ -106,3 +106,28 @@ def test_cite_formats_sources_and_records() -> None:
     assert f"version {kzlib.package().version}" in kzlib.cite()
     with pytest.raises(KeyError, match="no citation"):
         kzlib.cite("inc-0000-none")
+
+
+def test_verdict_cache_skips_checks_only_for_bytes_already_validated(data_copy: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kzlib import validation, verdicts
+    from kzlib.loading import clear_cache
+
+    kzlib.load("incidents", data_copy)  # validates and remembers these bytes
+    assert len(list(verdicts.cache_dir().iterdir())) >= 1
+
+    def no_checks(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("checks ran for bytes already validated")
+
+    monkeypatch.setattr(validation, "check_table", no_checks)
+    clear_cache()
+    assert len(kzlib.load("incidents", data_copy)) == len(kzlib.load("incidents"))
+    with pytest.raises(AssertionError, match="checks ran"):
+        kzlib.validate(data_copy)  # explicit validation always checks
+    monkeypatch.undo()
+
+    path = data_copy / "incidents.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("network_shutdown", "shutdown", 1), encoding="utf-8"
+    )
+    with pytest.raises(kzlib.DataError, match="value 'shutdown'"):
+        kzlib.load("incidents", data_copy)

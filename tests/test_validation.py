@@ -184,6 +184,16 @@ def test_ragged_record(data_copy: Path) -> None:
     )
 
 
+def test_ragged_record_in_a_cited_table(data_copy: Path) -> None:
+    """A short record in a table with foreign keys and citations is reported, not a crash."""
+    path = data_copy / "incidents.csv"
+    table = rows(path)
+    table[2] = table[2][:5]
+    write_rows(path, table)
+    found = problems(data_copy)
+    assert any(p.startswith(f"{path}:3: column -:") and "record has 5 cells" in p for p in found)
+
+
 def test_invalid_utf8(data_copy: Path) -> None:
     path = data_copy / "operator_aliases.csv"
     path.write_bytes(path.read_bytes().replace(b"\n", b"\n\xff\xfe", 1))
