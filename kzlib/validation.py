@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 from operator import itemgetter
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def _shown(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+@cache
 def _cell_check(f: Field) -> Check | None:
     """Build the check for one column's non-empty cells (None: plain text, nothing to check)."""
     checks: list[Check] = []
