@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup reproduce test validate docs lab lint bench lock clean
+.PHONY: setup reproduce test validate docs lab strip lint bench lock clean
 
 setup: $(STAMP)
 
@@ -31,6 +31,10 @@ docs: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+# Before committing a notebook you ran in JupyterLab: outputs stay out of git.
+strip: $(STAMP)
+	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
