@@ -204,31 +204,34 @@ def _primary_key(res: Resource, raw: RawTable, shown: str) -> list[Problem]:
 
 
 def _dates(res: Resource, raw: RawTable, shown: str, ok_rows: list[bool]) -> list[Problem]:
-    names = res.field_names
+    if not res.precision and not res.date_order:
+        return []
+    at = {name: i for i, name in enumerate(res.field_names)}
+    pairs = [(dcol, pcol, at[dcol], at[pcol]) for dcol, pcol in res.precision.items()]
+    orders = [
+        (early, late, at[early], at[late], at.get(res.precision.get(late, "")))
+        for early, late in res.date_order
+    ]
     problems = []
     for row, line, ok in zip(raw.rows, raw.lines, ok_rows, strict=True):
         if not ok:
             continue
-        for dcol, pcol in res.precision.items():
-            d, p = row[names.index(dcol)], row[names.index(pcol)]
+        for dcol, pcol, di, pi in pairs:
+            d, p = row[di], row[pi]
             if d and not p:
                 problems.append(Problem(shown, line, pcol, p, f"precision is required when {dcol} is set"))
             elif p and not d:
                 problems.append(Problem(shown, line, pcol, p, f"precision given but {dcol} is empty"))
             elif p == "month" and not d.endswith("-01"):
-                problems.append(
-                    Problem(
-                        shown, line, dcol, d, "a month-precise date must be stored as the month's first day"
-                    )
-                )
+                rule = "a month-precise date must be stored as the month's first day"
+                problems.append(Problem(shown, line, dcol, d, rule))
             elif p == "year" and not d.endswith("-01-01"):
                 problems.append(
                     Problem(shown, line, dcol, d, "a year-precise date must be stored as 1 January")
                 )
-        for early, late in res.date_order:
-            a, b = row[names.index(early)], row[names.index(late)]
-            precision = row[names.index(res.precision[late])] if late in res.precision else "day"
-            if a and b and _period_end(b, precision) < a:
+        for early, late, ei, li, pi in orders:
+            a, b = row[ei], row[li]
+            if a and b and _period_end(b, row[pi] if pi is not None else "day") < a:
                 problems.append(Problem(shown, line, late, b, f"is before {early} ({a})"))
     return problems
 
