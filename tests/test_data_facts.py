@@ -39,11 +39,22 @@ def test_january_2022_blackout(incidents: pd.DataFrame) -> None:
     )
 
 
-def test_january_2022_is_split_day_by_day(incidents: pd.DataFrame) -> None:
+def test_january_2022_restrictions_and_reactions_apart(incidents: pd.DataFrame) -> None:
     jan = incidents[incidents.event_label == "January 2022 unrest"]
-    assert len(jan) >= 10
-    assert {"network_shutdown", "platform_block", "other", "prosecution"} <= set(jan.category.astype(str))
+    assert len(jan) >= 8
+    assert {"network_shutdown", "platform_block"} <= set(jan.category.astype(str))
     assert jan.loc[jan.start_precision == "day", "start_date"].min() == DAY("2022-01-02")
+    reactions = kzlib.load_reactions()
+    said = reactions[reactions.incident_id == "inc-2022-01-05-nationwide-blackout"]
+    assert {"foreign_government", "intergovernmental", "ngo", "kazakh_government"} <= set(said.actor_type.astype(str))
+    assert not set(reactions.reaction_id) & set(incidents.index)
+
+
+def test_january_2022_blackout_in_hours(incidents: pd.DataFrame) -> None:
+    row = incidents.loc["inc-2022-01-05-nationwide-blackout"]
+    # Cloudflare: traffic fell from 10:30 UTC (16:30 local); NetBlocks: largely back after 08:00 local on 10 Jan
+    assert (row.start_utc, row.start_utc_precision) == (pd.Timestamp("2022-01-05T10:30Z"), "minute")
+    assert (row.end_utc, row.end_utc_precision) == (pd.Timestamp("2022-01-10T02:00Z"), "hour")
 
 
 def test_february_2021_shutdown(incidents: pd.DataFrame) -> None:
@@ -56,7 +67,10 @@ def test_qaznet_certificate_2019(incidents: pd.DataFrame) -> None:
     row = incidents.loc["inc-2019-07-17-qaznet-https-interception"]
     assert (row.start_date, row.end_date) == (DAY("2019-07-17"), DAY("2019-08-06"))
     assert row.category == "tls_interception"
-    assert incidents.loc["inc-2019-08-21-browsers-block-qaznet-root", "start_date"] == DAY("2019-08-21")
+    rx = kzlib.load_reactions().set_index("reaction_id").loc["rx-2019-08-21-browsers-distrust-qaznet-root"]
+    assert (rx.incident_id, rx.reaction_type, rx.date) == (row.name, "technical_countermeasure", DAY("2019-08-21"))
+    targets = kzlib.load_incident_targets()
+    assert (targets.incident_id == row.name).sum() == 37  # Censored Planet's list of 23 July 2019
 
 
 def test_false_information_article(measures: pd.DataFrame) -> None:
@@ -68,7 +82,9 @@ def test_false_information_article(measures: pd.DataFrame) -> None:
 def test_article_41_1_needs_no_court_order(measures: pd.DataFrame) -> None:
     row = measures.loc["lm-2014-communications-law-amend-art41-1"]
     assert row.adopted_date == DAY("2014-04-23")
-    assert row.court_order_required == False  # noqa: E712  (a known false, not unknown)
+    powers = kzlib.load_measure_powers().set_index(["measure_id", "power"])["court_order_required"]
+    assert powers[(row.name, "network_suspension")] == False  # noqa: E712  (a known false, not unknown)
+    assert powers[("lm-2012-national-security-law", "network_suspension")] == False  # noqa: E712
     assert row.amends_measure_id == "lm-2004-communications-law"
     assert measures.loc["lm-2004-communications-law", "adopted_date"] == DAY("2004-07-05")
 
@@ -108,7 +124,37 @@ def test_seed_text_is_fully_accounted_for() -> None:
         assert "src-wikipedia-internet-in-kazakhstan" in set(cites.loc[cites.incident_id == inc, "source_id"])
 
 
+def test_corrections_of_the_2_0_review() -> None:
+    """The errors an outside fact check found in 1.0.0 stay corrected, each with an erratum."""
+    inc = kzlib.load_incidents().set_index("incident_id")
+    google = inc.loc["inc-2011-06-google-kz-redirect"]
+    assert (google.end_date, google.end_precision) == (DAY("2011-06-16"), "day")
+    zhanaozen = inc.loc["inc-2011-12-16-zhanaozen-communications-cut"]
+    assert (zhanaozen.end_date, zhanaozen.end_precision) == (DAY("2011-12-20"), "day")
+    rules = kzlib.load_legal_measures().set_index("measure_id").loc["lm-2016-domain-rules"]
+    assert "hosted in Kazakhstan" in rules.summary_en and pd.notna(rules.effective_date)
+    ind = kzlib.load_indicators()
+    kgz = ind[(ind.indicator == "fotn_total_score") & (ind.country == "KGZ") & (ind.year == 2021)]
+    assert set(kgz.value) == {53}
+    errata = kzlib.load_errata()
+    assert {"inc-2011-06-google-kz-redirect", "inc-2011-12-16-zhanaozen-communications-cut"} <= set(errata.record_id)
+
+
+def test_every_main_record_has_been_checked() -> None:
+    for table in ("incidents", "reactions", "legal_measures", "operators", "operator_asns", "indicators"):
+        df = kzlib.load(table)
+        assert df["verified"].notna().all(), table
+        assert df["verified_result"].notna().all(), table
+        assert (df["verified_result"] == "confirmed").mean() > 0.6, table  # the rest say why
+
+
 def test_every_locator_is_short() -> None:
-    for table in ("operator_citations", "measure_citations", "incident_citations", "seed_claim_citations"):
+    for table in (
+        "operator_citations",
+        "measure_citations",
+        "incident_citations",
+        "reaction_citations",
+        "seed_claim_citations",
+    ):
         words = kzlib.load(table)["locator"].str.split().str.len()
         assert words.max() < 25 + 1, table
