@@ -41,20 +41,27 @@ def _loader(name: str) -> Loader:
 
 
 load_sources = _loader("sources")
+load_regions = _loader("regions")
 load_operators = _loader("operators")
 load_operator_aliases = _loader("operator_aliases")
+load_operator_ownership = _loader("operator_ownership")
 load_operator_asns = _loader("operator_asns")
 load_operator_citations = _loader("operator_citations")
 load_asn_citations = _loader("asn_citations")
 load_legal_measures = _loader("legal_measures")
 load_measure_domains = _loader("measure_domains")
+load_measure_powers = _loader("measure_powers")
 load_measure_citations = _loader("measure_citations")
 load_incidents = _loader("incidents")
 load_incident_operators = _loader("incident_operators")
 load_incident_legal_basis = _loader("incident_legal_basis")
 load_incident_targets = _loader("incident_targets")
+load_incident_regions = _loader("incident_regions")
 load_incident_citations = _loader("incident_citations")
+load_reactions = _loader("reactions")
+load_reaction_citations = _loader("reaction_citations")
 load_indicators = _loader("indicators")
+load_coverage_anchors = _loader("coverage_anchors")
 load_seed_claims = _loader("seed_claims")
 load_seed_claim_records = _loader("seed_claim_records")
 load_seed_claim_citations = _loader("seed_claim_citations")
@@ -64,20 +71,27 @@ LOADERS: dict[str, Loader] = {
     f.__name__.removeprefix("load_"): f
     for f in (
         load_sources,
+        load_regions,
         load_operators,
         load_operator_aliases,
+        load_operator_ownership,
         load_operator_asns,
         load_operator_citations,
         load_asn_citations,
         load_legal_measures,
         load_measure_domains,
+        load_measure_powers,
         load_measure_citations,
         load_incidents,
         load_incident_operators,
         load_incident_legal_basis,
         load_incident_targets,
+        load_incident_regions,
         load_incident_citations,
+        load_reactions,
+        load_reaction_citations,
         load_indicators,
+        load_coverage_anchors,
         load_seed_claims,
         load_seed_claim_records,
         load_seed_claim_citations,

@@ -14,6 +14,17 @@ _CONVENTIONS = """\
   `lm-` legal measures, `inc-` incidents, `seed-` seed claims.
 - Dates are ISO `YYYY-MM-DD`. Each date has a precision column (`day`, `month`, `year`): a
   month-precise date is stored as the month's first day, a year-precise one as 1 January.
+  Times are UTC, `YYYY-MM-DDThh:mm:ssZ`, with a precision (`hour`: stored as `hh:00:00`,
+  `minute`: stored as `hh:mm:00`).
+- A later date (an end, an entry into force) is never stored before its earlier one. When
+  the later date is coarser and its period contains the earlier date (start 16 December 2011
+  at day precision, end December 2011 at month precision, stored as 2011-12-01), the stored
+  value still sorts first: such a row is an error, and the later date must be given at
+  least as precisely as the earlier one (here: the day of the end).
+- No date is after today (the latest calendar date anywhere, UTC+14) unless its column is
+  marked *may be in the future* (an announced entry into force).
+- Text never holds control or invisible characters (NUL, zero-width spaces, a byte order
+  mark, bidirectional controls); line breaks inside quoted cells are allowed.
 - Flags marked *tri-state* are `true`, `false` or empty: empty means unknown, never false.
 - Lists are link tables (one row per item), never delimited cells.
 - Every operator, ASN, legal measure, incident and seed claim is cited at least once in its
@@ -43,8 +54,14 @@ def _allowed(f: Field) -> str:
             if f.minimum is not None and f.maximum is not None
             else (f">= {f.minimum:g}" if f.minimum is not None else f"<= {f.maximum:g}")
         )
+    if f.min_length:
+        parts.append(f"at least {f.min_length} characters")
     if f.max_length:
         parts.append(f"at most {f.max_length} characters")
+    if f.unique:
+        parts.append("unique")
+    if f.allow_future:
+        parts.append("may be in the future")
     return "; ".join(parts).replace("|", "\\|")
 
 
@@ -87,6 +104,14 @@ def render(pkg: Package) -> str:
             out.append(f"- Every row is cited in `{r.citations[0]}` (by `{r.citations[1]}`)")
         for early, late in r.date_order:
             out.append(f"- `{late}` is never before `{early}`")
+        if r.record_links:
+            table, record = r.record_links
+            out.append(
+                f"- `{record}` is the id of a record in the table named by `{table}` (a composite key "
+                "joined by `/`; its leading parts name every record that shares them)"
+            )
+        for group in r.exactly_one:
+            out.append(f"- Exactly one of {', '.join(f'`{c}`' for c in group)} is filled in each row")
         out += ["", "| column | type | required | allowed values | description |", "|---|---|---|---|---|"]
         for f in r.fields:
             desc = f.description.replace("|", "\\|")

@@ -39,3 +39,17 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
         return root / "data"
     shipped = resources.files("kzlib") / "_data"
     return Path(str(shipped))
+
+
+def shown(path: Path) -> str:
+    """A path as the user will recognise it: relative to the working directory if inside.
+
+    Example:
+        >>> shown(Path.cwd() / "data" / "incidents.csv")
+        'data/incidents.csv'
+    """
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows), or no working directory
+        return str(path)
+    return str(path) if rel.startswith("..") else rel

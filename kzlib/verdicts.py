@@ -5,7 +5,8 @@ descriptor, every table's bytes and the validator's own source, so unchanged dat
 without repeating the checks, and any change to the data or to the rules checks again.
 ``kzlib validate`` always runs every check. The cache is a folder of empty files named by
 fingerprint: ``$KZLIB_CACHE``, else ``$XDG_CACHE_HOME/kzlib``, else ``~/.cache/kzlib``. If
-it cannot be written, nothing is cached and loading simply validates every time.
+it cannot be used (read-only, permission denied, a file in its place, no home folder),
+nothing is cached and loading simply validates every time, silently.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from pathlib import Path
 
 CACHE_ENV = "KZLIB_CACHE"
 
-_RULES = ("validation.py", "descriptor.py", "csvread.py")  # the code that decides validity
+#: the code that decides validity
+_RULES = ("validation.py", "descriptor.py", "csvread.py", "profile.py", "problems.py")
 
 
 def cache_dir() -> Path:
+    """The verdict folder (it may not exist, or be unusable)."""
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"  # RuntimeError: no home
     return Path(base) / "kzlib"
 
 
@@ -38,7 +41,7 @@ def _rules_digest() -> bytes:
 
 
 def fingerprint(descriptor: bytes, tables: Iterable[tuple[str, bytes]]) -> str:
-    """Hex fingerprint of the rules, the descriptor and each (file name, bytes digest)."""
+    """Hex fingerprint of the rules, the descriptor's digest and each (file name, bytes digest)."""
     h = hashlib.blake2b(_rules_digest(), digest_size=20)
     h.update(descriptor)
     for name, digest in tables:
@@ -48,13 +51,18 @@ def fingerprint(descriptor: bytes, tables: Iterable[tuple[str, bytes]]) -> str:
 
 
 def known_valid(stamp: str) -> bool:
-    return (cache_dir() / stamp).is_file()
+    """True when these exact bytes passed before (False when the cache cannot be read)."""
+    try:
+        return (cache_dir() / stamp).is_file()
+    except (OSError, RuntimeError):
+        return False
 
 
 def remember(stamp: str) -> None:
+    """Record a pass; an unusable cache folder is ignored (validate every time instead)."""
     try:
         folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)
         (folder / stamp).touch()
-    except OSError:
-        pass  # a read-only home: validate every time instead
+    except (OSError, RuntimeError):
+        pass

@@ -49,9 +49,10 @@ def test_cell_rules(data_copy: Path, table: str, column: str, value: str, rule: 
 def test_message_names_file_line_column_value_rule(data_copy: Path) -> None:
     line = edit(data_copy, "incidents", 2, "extent", "total")
     found = [p for p in problems(data_copy) if "column extent" in p]
+    allowed = ", ".join(kzlib.package().resource("incidents").field("extent").enum or ())
     assert found == [
         f"{data_copy}/incidents.csv:{line}: column extent: value 'total': "
-        "not one of the allowed values: full_network, service_based, not_applicable"
+        f"not one of the allowed values: {allowed}"
     ]
 
 
@@ -166,7 +167,7 @@ def test_seed_claim_must_point_at_a_record(data_copy: Path) -> None:
 def test_header_mismatch(data_copy: Path) -> None:
     path = data_copy / "operators.csv"
     table = rows(path)
-    table[0][1] = "operator_name"
+    table[0][table[0].index("name")] = "operator_name"
     write_rows(path, table)
     found = [p for p in problems(data_copy) if p.startswith(f"{path}:1:")]
     assert len(found) == 1
@@ -244,7 +245,7 @@ def test_cli_exit_code_and_no_traceback(data_copy: Path) -> None:
 def test_cli_clean_data_exits_zero() -> None:
     done = subprocess.run([sys.executable, "-m", "kzlib", "validate"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "19 tables valid" in done.stdout
+    assert f"{len(kzlib.list_datasets())} tables valid" in done.stdout
 
 
 def test_load_refuses_broken_data(data_copy: Path) -> None:
