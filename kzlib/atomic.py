@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -24,3 +25,21 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """Text version of :func:`write_bytes_atomic` (UTF-8, ``\\n`` line ends)."""
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def move_atomic(src: Path, dst: Path) -> None:
+    """Move ``src`` over ``dst`` so that a reader sees the old file or the new one, never half.
+
+    A rename when both are on one filesystem; otherwise (``EXDEV``) a copy to a temporary
+    file beside ``dst``, renamed over it, then ``src`` removed.
+
+    Example:
+        >>> move_atomic(Path("build/staging/03-map.svg"), Path("figures/03-map.svg"))  # doctest: +SKIP
+    """
+    try:
+        os.replace(src, dst)
+    except OSError as err:
+        if err.errno != errno.EXDEV:
+            raise
+        write_bytes_atomic(dst, src.read_bytes())
+        src.unlink()
