@@ -52,6 +52,10 @@ COLOURS: dict[str, str] = {
     "draft": _P["light_grey"],
     "court": _P["wine"],
     "international": _P["olive"],
+    # laws and regulations on timelines of events (apart from the incident categories)
+    "legal_measure": "#222222",
+    # reactions and statements, drawn apart from restrictions
+    "reaction": _P["grey"],
     # countries
     "KAZ": _P["wine"],
     "UZB": _P["teal"],
@@ -93,14 +97,20 @@ INSTRUMENT_FAMILY: dict[str, str] = {
 SVG_HASH_SALT = "kz-internet"
 
 RC: dict[str, Any] = {
-    "figure.figsize": (9.0, 5.0),
+    "figure.figsize": (7.0, 4.2),  # a book page's width
     "figure.dpi": 100,
-    "savefig.dpi": 150,
-    "font.size": 10.5,
-    "axes.titlesize": 13,
+    "savefig.dpi": 200,
+    "font.size": 9.0,
+    "axes.titlesize": 9.5,  # panel titles; the chart's title is drawn by save_figure
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
-    "axes.labelsize": 10.5,
+    "axes.labelsize": 9.0,
+    "axes.labelcolor": "#333333",
+    "xtick.color": "#555555",
+    "ytick.color": "#555555",
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "axes.edgecolor": "#888888",
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -111,14 +121,71 @@ RC: dict[str, Any] = {
     "legend.frameon": False,
     "axes.prop_cycle": None,  # filled in use()
     "svg.hashsalt": SVG_HASH_SALT,
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",  # text stays text: editable, searchable, accessible
     "path.simplify": True,
 }
+
+
+#: Human labels for the coded values charts show (anything else: underscores become spaces).
+LABELS: dict[str, str] = {
+    "network_shutdown": "Network shutdown",
+    "throttling": "Throttling",
+    "platform_block": "Platform block",
+    "website_block": "Website block",
+    "tls_interception": "Certificate interception",
+    "media_suspension": "Media suspension",
+    "domain_withdrawal": "Domain withdrawal",
+    "prosecution": "Prosecution",
+    "surveillance": "Surveillance",
+    "legal_dispute": "Legal dispute",
+    "other": "Other",
+    "law": "Law",
+    "executive": "Decree or order",
+    "strategy": "Strategy",
+    "draft": "Draft law",
+    "court": "Court decision",
+    "international": "International agreement",
+    "KAZ": "Kazakhstan",
+    "UZB": "Uzbekistan",
+    "KGZ": "Kyrgyzstan",
+    "RUS": "Russia",
+    "state_controlled": "State-controlled",
+    "private_domestic": "Private (domestic)",
+    "ixp": "IXP",
+    "reaction": "Reaction or statement",
+    "legal_measure": "Law or regulation",
+}
+
+
+def label(value: object) -> str:
+    """The human label for a coded value.
+
+    Example:
+        >>> label("tls_interception"), label("KAZ"), label("fixed_line")
+        ('Certificate interception', 'Kazakhstan', 'Fixed line')
+    """
+    text = str(value)
+    return LABELS.get(text) or text.replace("_", " ").capitalize()
 
 
 def colour(value: str) -> str:
     """The house colour for a category, instrument family, country or segment."""
     return COLOURS.get(value, PALETTE["grey"])
+
+
+def text_colour(colour: str) -> str:
+    """``colour`` darkened until text in it reads on white (for direct labels).
+
+    Example:
+        >>> text_colour("#DDCC77"), text_colour("#332288")
+        ('#7e7444', '#332288')
+    """
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    if luminance <= 0.45:
+        return colour
+    k = 0.45 / luminance
+    return "#" + "".join(f"{round(c * k * 255):02x}" for c in (r, g, b))
 
 
 def use() -> None:
