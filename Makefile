@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup reproduce test validate docs lab strip lint bench lock clean
+.PHONY: setup reproduce test validate docs lab book student strip lint bench lock clean gallery
 
 setup: $(STAMP)
 
@@ -23,14 +23,28 @@ reproduce: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(ARGS)
 
+# Rewrite figures/figures.csv from the SVGs and the README gallery from it.
+gallery: $(STAMP)
+	$(BIN)/python -c "import kzlib; kzlib.catalogue.write_catalogue(); kzlib.write_gallery()"
+
 validate: $(STAMP)
 	$(BIN)/kzlib validate
 
 docs: $(STAMP)
 	$(BIN)/kzlib docs
 
+# Opens the chapter list; as root (common in containers) Jupyter needs --allow-root.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --ServerApp.root_dir=notebooks
+
+# The HTML book in build/book/ from the executed chapters of `make reproduce` (run that first).
+book: $(STAMP)
+	$(BIN)/python -m kzlib.book
+
+# build/student/: chapters without solutions or outputs, an answer cell per exercise;
+# build/teacher/: solutions kept, folded (source and outputs hidden).
+student: $(STAMP)
+	$(BIN)/python -m kzlib.editions
 
 # Before committing a notebook you ran in JupyterLab: outputs stay out of git.
 strip: $(STAMP)
