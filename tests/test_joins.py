@@ -69,3 +69,54 @@ def test_with_sources() -> None:
     assert joined["url"].notna().all()
     with pytest.raises(KeyError, match="choose one of operators"):
         kzlib.with_sources("sources")
+
+
+def test_durations_in_hours_where_sources_give_times() -> None:
+    dur = kzlib.incident_durations().set_index("incident_id")
+    blackout = dur.loc["inc-2022-01-05-nationwide-blackout"]
+    # Cloudflare: from 5 Jan 10:30 UTC; NetBlocks: largely restored after 08:00 local (02:00 UTC) on 10 Jan
+    assert blackout.duration_basis == "hours"
+    assert blackout.duration_hours == pytest.approx(111.5)
+    assert blackout.duration_precision == "hour"  # the coarser of minute (start) and hour (end)
+    timed = dur["duration_hours"].notna()
+    assert (dur.loc[timed, "duration_basis"] == "hours").all()
+    assert (dur.loc[~timed & dur["duration_days"].notna(), "duration_basis"] == "days").all()
+    assert dur.loc[dur["duration_basis"].isna(), ["duration_hours", "duration_days"]].isna().all().all()
+
+
+def test_owners_on_a_date_follows_the_recorded_dates() -> None:
+    before = kzlib.owners_on("2018-06-01")
+    after = kzlib.owners_on("2019-06-01")
+    kcell = "op-kcell"
+    assert "Kazakhtelecom" not in set(before.loc[before.operator_id == kcell, "owner_name"])
+    bought = after[(after.operator_id == kcell) & (after.owner_name == "Kazakhtelecom")]
+    assert list(bought["share_pct"]) == [75.0]  # Dec 2018 to Sep 2021, per Telia and Kursiv
+    assert set(after["basis"]) <= {"dated", "end not recorded", "start not recorded"}
+    assert after["short_title"].notna().all()
+
+
+def test_measure_powers_table_keeps_unknown_court_orders_unknown() -> None:
+    powers = kzlib.measure_powers_table()
+    assert len(powers) == len(kzlib.load_measure_powers())
+    art41 = powers[powers.measure_id == "lm-2014-communications-law-amend-art41-1"]
+    assert not art41["court_order_required"].fillna(True).any()  # no court order needed
+    assert powers["court_order_required"].isna().sum() > 0  # unknown stays unknown
+    assert powers["short_title"].notna().all()
+
+
+def test_incidents_by_region_counts_each_incident_once_per_region() -> None:
+    by_region = kzlib.incidents_by_region().set_index("region_code")
+    links = kzlib.load_incident_regions()
+    assert len(by_region) == len(kzlib.load_regions())
+    assert int(by_region["incidents"].sum()) == len(links.drop_duplicates(["incident_id", "region_code"]))
+    assert by_region.loc["KZ-47", "incidents"] >= 1  # Zhanaozen, Mangystau region (2011)
+
+
+def test_reactions_and_short_titles() -> None:
+    rx = kzlib.reactions_to_incidents()
+    assert len(rx) == len(kzlib.load_reactions())
+    assert rx["incident_title"].notna().all()
+    assert not set(rx["reaction_id"]) & set(kzlib.load_incidents()["incident_id"])
+    titles = kzlib.short_titles()
+    assert all(0 < len(t) <= 60 for t in titles.values())
+    assert titles["inc-2022-01-05-nationwide-blackout"] == "Nationwide blackout, January 2022"
