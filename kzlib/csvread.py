@@ -13,6 +13,8 @@ import io
 import os
 import stat
 import sys
+from collections.abc import Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,14 +49,20 @@ def inside(path: Path, root: Path) -> Path:
         Traceback (most recent call last):
         kzlib.csvread.UnsafeFile: path leads outside the data folder
     """
-    try:
-        real = path.resolve()
-        base = root.resolve()
-    except (OSError, RuntimeError) as err:  # a symbolic link loop
-        raise UnsafeFile(f"path cannot be resolved ({err.__class__.__name__})") from None
-    if real != base and base not in real.parents:
+    real, base = _real(path), _real(root)
+    if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
         raise UnsafeFile("path leads outside the data folder")
-    return real
+    return Path(real)
+
+
+def _real(path: Path) -> str:
+    """``path`` with every symbolic link resolved (a missing file may end it)."""
+    try:
+        return os.path.realpath(path, strict=True)
+    except FileNotFoundError:
+        return os.path.realpath(path)
+    except OSError as err:  # a symbolic link loop, a component that is not a folder...
+        raise UnsafeFile(f"path cannot be resolved ({err.strerror or err.__class__.__name__})") from None
 
 
 def read_file(path: Path, root: Path) -> bytes:
@@ -92,7 +100,9 @@ class RawTable:
 
     ``columns`` hold the records that have the header's width; ``ragged`` lists the others
     as (line, cells). ``complete`` is False when a record was malformed or ragged: the table's
-    keys are then unknown, so other tables are not checked against it.
+    keys are then unknown, so other tables are not checked against it. ``arrays`` are the
+    same columns as NumPy object arrays when the parser made them (large files), so typing
+    them needs no copy.
     """
 
     header: list[str]
@@ -101,9 +111,26 @@ class RawTable:
     digest: bytes  # of the file's bytes, for verdicts.fingerprint
     complete: bool = True
     ragged: list[tuple[int, list[str]]] = field(default_factory=list)
+    arrays: list[Any] | None = field(default=None, repr=False, compare=False)
+    _sets: dict[int, set[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.lines)
+
+    def distinct(self, column: int) -> set[str]:
+        """The distinct values of one column (by position), computed once; do not change it.
+
+        Example:
+            >>> RawTable(["a"], [["x", "y", "x"]], [2, 3, 4], b"").distinct(0) == {"x", "y"}
+            True
+        """
+        if column not in self._sets:
+            self._sets[column] = set(self.columns[column])
+        return self._sets[column]
+
+    def forget_distinct(self) -> None:
+        """Free what :meth:`distinct` kept (the checks that needed it are done)."""
+        self._sets.clear()
 
 
 def digest(data: bytes) -> bytes:
@@ -132,82 +159,205 @@ def read_raw(path: Path, shown_as: str, root: Path | None = None) -> tuple[RawTa
 
 
 def parse(data: bytes, shown_as: str, known: bytes | None = None) -> tuple[RawTable | None, list[Problem]]:
-    """Parse CSV bytes (see :func:`read_raw`); ``known`` is their digest if already computed."""
+    """Parse CSV bytes (see :func:`read_raw`); ``known`` is their digest if already computed.
+
+    Example:
+        >>> table, problems = parse(b'id,note\\na,"x, y"\\n', "t.csv")
+        >>> table.columns, table.lines, problems
+        ([['a'], ['x, y']], [2], [])
+    """
+    if len(data) >= FAST_PARSE_BYTES:
+        # pandas tokenizes while another thread hashes the bytes and checks their layout
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            hashing = pool.submit(digest, data) if known is None else None
+            fast = _fast_columns(data, pool)
+            key = known or hashing.result()  # type: ignore[union-attr]
+        if fast is not None:
+            header, arrays = fast
+            columns = [a.tolist() for a in arrays]
+            return RawTable(header, columns, list(range(2, len(arrays[0]) + 2)), key, arrays=arrays), []
+    else:
+        key = known or digest(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         bad = data[err.start : err.end].hex()
         return None, [Problem(shown_as, line, "-", bad, "bytes are not valid UTF-8")]
-    key = known or digest(data)
-    if len(data) >= FAST_PARSE_BYTES:
-        fast = _fast_columns(data, text)
-        if fast is not None:
-            header, columns = fast
-            return RawTable(header, columns, list(range(2, len(columns[0]) + 2)), key), []
-    return _parse_slow(text, key, shown_as)
+    return _parse_text(text, key, shown_as)
 
 
-def _fast_columns(data: bytes, text: str) -> tuple[list[str], list[list[str]]] | None:
+def _fast_columns(data: bytes, pool: Executor) -> tuple[list[str], list[Any]] | None:
     """Cells by pandas' C tokenizer, or None unless the result is certainly what the csv
-    module would give: one record per line (no quoted line breaks, no blank lines), no NUL,
-    no CR, every record as wide as the header, and quotes as RFC 4180 writes them."""
-    if b"\x00" in data or b"\r" in data or b"\n\n" in data or data.startswith(b"\n"):
+    module would give: valid UTF-8 (pandas decodes strictly), no NUL, no CR, a header of two
+    or more columns without quotes, quotes as RFC 4180 writes them (checked in ``pool``
+    while pandas reads), and every line one record exactly as wide as the header."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if b"\x00" in body or b"\r" in body:
         return None
-    end = text.find("\n")
-    first = text if end < 0 else text[:end]
-    if '"' in first or not first:
+    end = body.find(b"\n")
+    if end <= 0 or b'"' in body[:end]:
         return None
-    header = first.split(",")
+    try:
+        header = body[:end].decode("utf-8").split(",")
+    except UnicodeDecodeError:
+        return None
+    if len(header) < 2:  # a line holding only "" would be a record here, a blank line there
+        return None
     import numpy as np
     import pandas as pd
 
-    if not _plain_quotes(np.frombuffer(data, dtype=np.uint8)):
+    layout = pool.submit(_plain_lines, np.frombuffer(body, dtype=np.uint8))
+    try:
+        frame = _read_csv(pd, data)
+    except Exception:  # a long record, not UTF-8, no records...: the csv module says what
+        frame = None
+    lines = layout.result()
+    if lines is None or frame is None:
+        return None
+    # A record spanning lines (a quoted line break) or a skipped blank line leaves fewer
+    # records than lines; a record wider than the first one raises above.
+    if frame.shape != (lines - 1, len(header)):
+        return None
+    arrays = [frame[c].to_numpy() for c in frame.columns]
+    # pandas fills a short record with empty cells, so only a table whose last column has
+    # an empty cell can hold one: there, the commas outside quoted cells must be one fewer
+    # than the cells of every line.
+    raw = np.frombuffer(body, dtype=np.uint8)
+    if (arrays[-1] == "").any() and _unquoted_commas(raw) != lines * (len(header) - 1):
+        return None
+    return header, arrays
+
+
+def _read_csv(pd: Any, data: bytes) -> Any:
+    """``data`` as text cells by pandas, the header skipped. pandas splits a large file
+    between threads only when it is given a path, so on Linux the bytes already read are
+    handed over as an anonymous in-memory file (``memfd``): the same bytes, never the file
+    on disk again, which may have changed since."""
+    options = {
+        "header": None,
+        "skiprows": 1,
+        "dtype": object,  # plain Python strings: no str-dtype conversion to undo
+        "na_filter": False,
+        "keep_default_na": False,
+        "encoding": "utf-8-sig",  # strict: an invalid byte raises, and the slow path says where
+        "engine": "c",
+    }
+    fd = _memory_file()
+    if fd is None:
+        return pd.read_csv(io.BytesIO(data), **options)  # one thread
+    try:
+        with os.fdopen(os.dup(fd), "wb") as fh:  # buffered: writes it all, however large
+            fh.write(data)
+        return pd.read_csv(f"/proc/self/fd/{fd}", **options)
+    finally:
+        os.close(fd)
+
+
+def _memory_file() -> int | None:
+    """A new anonymous in-memory file that /proc/self/fd names, or None (not Linux, no /proc)."""
+    if not hasattr(os, "memfd_create") or not os.path.isdir("/proc/self/fd"):
         return None
     try:
-        frame = pd.read_csv(
-            io.BytesIO(data[3:] if data.startswith(b"\xef\xbb\xbf") else data),
-            header=None,
-            skiprows=1,
-            dtype=object,  # plain Python strings: no str-dtype conversion to undo
-            na_filter=False,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            encoding="utf-8",
-            engine="c",
-        )
-    except (ValueError, pd.errors.ParserError):  # ragged, malformed or empty: the slow path says where
+        return os.memfd_create("kzlib-csv", os.MFD_CLOEXEC)
+    except OSError:
         return None
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if frame.shape != (lines - 1, len(header)) or frame.iloc[:, -1].isna().any():  # short records
-        return None
-    return header, [frame[c].tolist() for c in frame.columns]
+
+
+def _plain_lines(raw: Any) -> int | None:
+    """The number of lines of the file's bytes ``raw`` (a NumPy uint8 array) when its
+    quotes are plain (:func:`_plain_quotes`), else None."""
+    import numpy as np
+
+    lines = int(np.count_nonzero(raw == ord("\n"))) + (raw.size > 0 and raw[-1] != ord("\n"))
+    return lines if _plain_quotes(raw) else None
 
 
 def _plain_quotes(raw: Any) -> bool:
-    """True when every quote of every line is where RFC 4180 puts it: counting the quotes
-    of a line from 0, an even one opens a cell (after a comma or the line start) or is the
-    second of a doubled pair; an odd one closes a cell (before a comma or the line end) or
-    is the first of a doubled pair; and each line has an even number of them."""
+    """True when every quote is where RFC 4180 puts it. Quotes are counted over the whole
+    file from 0: an even one must open a quoted cell (after a comma or a line start) or be
+    the second of a doubled pair; an odd one must close the cell (before a comma or a line
+    end) or be the first of a doubled pair. The csv module and pandas then read every
+    quoted cell alike."""
     import numpy as np
 
     quote, comma, newline = ord('"'), ord(","), ord("\n")
     quotes = np.flatnonzero(raw == quote)
+    if quotes.size % 2:
+        return False
     if not quotes.size:
         return True
-    before = np.where(quotes > 0, raw[np.maximum(quotes - 1, 0)], newline)
-    after = np.where(quotes < raw.size - 1, raw[np.minimum(quotes + 1, raw.size - 1)], newline)
-    line = np.searchsorted(np.flatnonzero(raw == newline), quotes)
-    _, first, count = np.unique(line, return_index=True, return_counts=True)
-    if (count % 2).any():
-        return False
-    odd = (np.arange(quotes.size) - np.repeat(first, count)) % 2 == 1
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = raw[np.maximum(opening - 1, 0)]
+    if opening[0] == 0:
+        before[0] = newline
+    after = raw[np.minimum(closing + 1, raw.size - 1)]
+    if closing[-1] == raw.size - 1:
+        after[-1] = newline
     opens = (before == comma) | (before == newline) | (before == quote)
     closes = (after == comma) | (after == newline) | (after == quote)
-    return bool(np.where(odd, closes, opens).all())
+    return bool(opens.all() and closes.all())
 
 
-def _parse_slow(text: str, key: bytes, shown_as: str) -> tuple[RawTable | None, list[Problem]]:
+def _unquoted_commas(raw: Any) -> int:
+    """The number of commas outside quoted cells of plain bytes (:func:`_plain_quotes`)."""
+    import numpy as np
+
+    commas = np.flatnonzero(raw == ord(","))
+    quotes = np.flatnonzero(raw == ord('"'))
+    quoted = np.searchsorted(commas, quotes[1::2]) - np.searchsorted(commas, quotes[0::2])
+    return int(commas.size - quoted.sum())
+
+
+def _parse_text(text: str, key: bytes, shown_as: str) -> tuple[RawTable | None, list[Problem]]:
+    """The csv module's cells when every record takes one line (the common case): a line
+    without quotes is split at its commas, the others go through the csv module, and record
+    n is on line n. Otherwise :func:`_parse_tracked` follows the lines record by record."""
+    records = _one_record_per_line(text)
+    if records is None:
+        return _parse_tracked(text, key, shown_as)
+    kept = [(n, r) for n, r in enumerate(records, 1) if r and r != [""]] if _has_blank(records) else None
+    if kept is None:
+        if not records:
+            return None, [Problem(shown_as, 1, "-", "", "file has no header row")]
+        return _table(records[0], records[1:], range(2, len(records) + 1), key, True), []
+    if not kept:
+        return None, [Problem(shown_as, 1, "-", "", "file has no header row")]
+    return _table(kept[0][1], [r for _, r in kept[1:]], [n for n, _ in kept[1:]], key, True), []
+
+
+def _one_record_per_line(text: str) -> list[list[str]] | None:
+    """The records of ``text``, one per line (``[]`` for an empty line), or None when a
+    record is malformed or spans lines, or the text holds a CR (the csv module's other
+    line end).
+
+    Example:
+        >>> _one_record_per_line('a,b\\n"x, y",z\\n\\n')
+        [['a', 'b'], ['x, y', 'z'], []]
+    """
+    if "\r" in text:
+        return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    quoted = [line for line in lines if '"' in line]
+    try:
+        parsed = list(csv.reader(quoted, strict=True))
+    except (csv.Error, MemoryError):
+        return None
+    if len(parsed) != len(quoted):  # a quoted cell went on past its line
+        return None
+    cells = iter(parsed)
+    return [next(cells) if '"' in line else line.split(",") if line else [] for line in lines]
+
+
+def _has_blank(records: list[list[str]]) -> bool:
+    return [] in records or [""] in records
+
+
+def _parse_tracked(text: str, key: bytes, shown_as: str) -> tuple[RawTable | None, list[Problem]]:
+    """The csv module's cells, following the line each record starts on (quoted line
+    breaks, blank lines); a malformed record is reported once, at that line."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     rows: list[list[str]] = []
@@ -238,11 +388,23 @@ def _parse_slow(text: str, key: bytes, shown_as: str) -> tuple[RawTable | None, 
         if not problems:
             problems.append(Problem(shown_as, 1, "-", "", "file has no header row"))
         return None, problems
+    return _table(header, rows, lines, key, complete), problems
+
+
+def _table(
+    header: list[str],
+    rows: list[list[str]],
+    lines: Sequence[int],
+    key: bytes,
+    complete: bool,
+) -> RawTable:
+    """Columns of the records as wide as the header; the others are kept as ragged."""
     width = len(header)
-    ragged = [(line, row) for row, line in zip(rows, lines, strict=True) if len(row) != width]
-    if ragged:
+    ragged: list[tuple[int, list[str]]] = []
+    if rows and set(map(len, rows)) != {width}:
         complete = False
+        ragged = [(line, row) for row, line in zip(rows, lines, strict=True) if len(row) != width]
         kept = [(row, line) for row, line in zip(rows, lines, strict=True) if len(row) == width]
         rows, lines = [r for r, _ in kept], [n for _, n in kept]
-    columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in header]
-    return RawTable(header, columns, lines, key, complete, ragged), problems
+    columns = list(map(list, zip(*rows, strict=True))) if rows else [[] for _ in header]
+    return RawTable(header, columns, list(lines), key, complete, ragged)

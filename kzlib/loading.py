@@ -13,10 +13,10 @@ import pandas as pd
 
 from . import verdicts
 from .csvread import RawTable, digest
-from .descriptor import Package, Resource, read_package
+from .descriptor import Field, Package, Resource, read_package
 from .paths import data_dir
 from .problems import DataError
-from .validation import read_and_check, read_blobs
+from .validation import gc_paused, read_and_check, read_blobs
 
 Stat = tuple[int, ...] | None
 
@@ -82,14 +82,17 @@ def _loaded(data: str | os.PathLike[str] | None) -> _Loaded:
     paths = (descriptor, *(str(directory / r.path) for r in pkg.resources))
     stats = first + _stats(paths[1:])
     blobs = read_blobs(pkg)
-    digests = {name: digest(b) for name, b in blobs.items()}
-    key = verdicts.fingerprint(pkg.digest, sorted(digests.items()))
-    if hit is not None and hit.key == key:
-        hit.paths, hit.stats, hit.checked = paths, stats, checked
-        return hit
-    pkg, raw, problems = read_and_check(directory, trust_verdicts=True, blobs=blobs, digests=digests)
+    digests = None
+    if hit is not None:  # unchanged bytes need no parsing: hash them first
+        digests = {name: digest(b) for name, b in blobs.items()}
+        if hit.key == verdicts.fingerprint(pkg.digest, sorted(digests.items())):
+            hit.paths, hit.stats, hit.checked = paths, stats, checked
+            return hit
+    with gc_paused():
+        pkg, raw, problems = read_and_check(directory, True, blobs, digests, pkg)
     if problems:
         raise DataError(problems)
+    key = verdicts.fingerprint(pkg.digest, sorted((name, table.digest) for name, table in raw.items()))
     loaded = _Loaded(pkg, raw, key, paths, stats, checked)
     _CACHE[directory] = loaded
     return loaded
@@ -97,39 +100,62 @@ def _loaded(data: str | os.PathLike[str] | None) -> _Loaded:
 
 #: pandas' default string dtype, resolved once (naming it by "str" costs a lookup per column)
 _STR = pd.array([], dtype="str").dtype
+#: UTC datetimes (the values are stored in UTC, so the wall times are the instants)
+_UTC = pd.DatetimeTZDtype(unit="us", tz="UTC")
+
+
+Codes = tuple[pd.CategoricalDtype, dict[str, int], type[np.signedinteger]]
 
 
 @cache
-def _categories(values: tuple[str, ...]) -> pd.CategoricalDtype:
-    return pd.CategoricalDtype(list(values))
+def _categories(values: tuple[str, ...]) -> Codes:
+    """The dtype of an enum column, each value's code ("" is -1, missing) and the code type."""
+    codes = {v: i for i, v in enumerate(values)}
+    codes[""] = -1
+    kind = np.int8 if len(values) < 2**7 else np.int16 if len(values) < 2**15 else np.int32
+    return pd.CategoricalDtype(pd.Index(list(values), dtype=_STR)), codes, kind
+
+
+def _column(f: Field, values: list[str], cells: np.ndarray | None) -> object:
+    """One typed column from validated text cells (``cells``: the same as an object array,
+    when the parser made one)."""
+    if f.enum is not None:
+        dtype, code, kind = _categories(f.enum)
+        if cells is None:  # a small table: a dict lookup per value beats building an index
+            codes = np.fromiter(map(code.__getitem__, values), dtype=kind, count=len(values))
+        else:
+            codes = dtype.categories.get_indexer(cells).astype(kind)  # "" is not found: -1
+        return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+    if cells is None:
+        cells = np.fromiter(values, dtype=object, count=len(values))
+    empty = cells == "" if "" in values else None
+    missing = empty if empty is not None else np.zeros(len(values), dtype=bool)
+    if f.type in ("integer", "number"):
+        kind = np.int64 if f.type == "integer" else np.float64
+        numbers = np.zeros(len(cells), dtype=kind)
+        numbers[~missing] = cells[~missing].astype(kind)
+        array = pd.arrays.IntegerArray if f.type == "integer" else pd.arrays.FloatingArray
+        return array(numbers, missing)
+    if f.type == "date":
+        return np.where(missing, "NaT", cells).astype("datetime64[D]").astype("datetime64[us]")
+    if f.type == "datetime":
+        moments = np.array([v[:-1] if v else "NaT" for v in values], dtype="datetime64[s]")
+        return pd.array(moments.astype("datetime64[us]"), dtype=_UTC)
+    if f.type == "boolean":
+        truth = np.zeros(len(values), dtype=bool)
+        for word in f.true_values:
+            truth |= cells == word
+        return pd.arrays.BooleanArray(truth, missing)
+    return pd.array(cells if empty is None else np.where(empty, None, cells), dtype=_STR)
 
 
 def _typed(res: Resource, raw: RawTable) -> pd.DataFrame:
     """Build the typed DataFrame from validated text cells (vectorised, no re-checking)."""
-    out: dict[str, object] = {}
-    for f, values in zip(res.fields, raw.columns, strict=True):
-        cells = np.array(values, dtype=object)
-        empty = cells == ""
-        if f.enum is not None:
-            dtype = _categories(f.enum)
-            codes = dtype.categories.get_indexer(cells)  # -1 (NA) for "", never a category
-            out[f.name] = pd.Categorical.from_codes(codes, dtype=dtype)
-        elif f.type in ("integer", "number"):
-            kind = np.int64 if f.type == "integer" else np.float64
-            numbers = np.zeros(len(cells), dtype=kind)
-            numbers[~empty] = cells[~empty].astype(kind)
-            array = pd.arrays.IntegerArray if f.type == "integer" else pd.arrays.FloatingArray
-            out[f.name] = array(numbers, empty)
-        elif f.type == "date":
-            out[f.name] = np.where(empty, "NaT", cells).astype("datetime64[D]").astype("datetime64[us]")
-        elif f.type == "datetime":
-            moments = np.array([v[:-1] if v else "NaT" for v in values], dtype="datetime64[s]")
-            out[f.name] = pd.Series(moments.astype("datetime64[us]")).dt.tz_localize("UTC").array
-        elif f.type == "boolean":
-            out[f.name] = pd.arrays.BooleanArray(np.isin(cells, list(f.true_values)), empty)
-        else:
-            cells[empty] = None
-            out[f.name] = pd.array(cells, dtype=_STR)
+    arrays = raw.arrays or [None] * len(res.fields)
+    out = {
+        f.name: _column(f, values, cells)
+        for f, values, cells in zip(res.fields, raw.columns, arrays, strict=True)
+    }
     return pd.DataFrame(out, copy=False)
 
 
@@ -163,5 +189,6 @@ def load(name: str, data: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     loaded = _loaded(data)
     res = loaded.package.resource(name)  # KeyError names the known datasets
     if name not in loaded.frames:
-        loaded.frames[name] = _typed(res, loaded.raw[name])
+        with gc_paused():
+            loaded.frames[name] = _typed(res, loaded.raw[name])
     return loaded.frames[name].copy(deep=False)  # copy-on-write: changes never reach the cache
