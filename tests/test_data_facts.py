@@ -46,13 +46,16 @@ def test_january_2022_restrictions_and_reactions_apart(incidents: pd.DataFrame) 
     assert jan.loc[jan.start_precision == "day", "start_date"].min() == DAY("2022-01-02")
     reactions = kzlib.load_reactions()
     said = reactions[reactions.incident_id == "inc-2022-01-05-nationwide-blackout"]
-    assert {"foreign_government", "intergovernmental", "ngo", "kazakh_government"} <= set(said.actor_type.astype(str))
+    assert {"foreign_government", "intergovernmental", "ngo", "kazakh_government"} <= set(
+        said.actor_type.astype(str)
+    )
     assert not set(reactions.reaction_id) & set(incidents.index)
 
 
 def test_january_2022_blackout_in_hours(incidents: pd.DataFrame) -> None:
     row = incidents.loc["inc-2022-01-05-nationwide-blackout"]
-    # Cloudflare: traffic fell from 10:30 UTC (16:30 local); NetBlocks: largely back after 08:00 local on 10 Jan
+    # Cloudflare: traffic fell from 10:30 UTC (16:30 local);
+    # NetBlocks: largely back after 08:00 local on 10 January
     assert (row.start_utc, row.start_utc_precision) == (pd.Timestamp("2022-01-05T10:30Z"), "minute")
     assert (row.end_utc, row.end_utc_precision) == (pd.Timestamp("2022-01-10T02:00Z"), "hour")
 
@@ -68,7 +71,11 @@ def test_qaznet_certificate_2019(incidents: pd.DataFrame) -> None:
     assert (row.start_date, row.end_date) == (DAY("2019-07-17"), DAY("2019-08-06"))
     assert row.category == "tls_interception"
     rx = kzlib.load_reactions().set_index("reaction_id").loc["rx-2019-08-21-browsers-distrust-qaznet-root"]
-    assert (rx.incident_id, rx.reaction_type, rx.date) == (row.name, "technical_countermeasure", DAY("2019-08-21"))
+    assert (rx.incident_id, rx.reaction_type, rx.date) == (
+        row.name,
+        "technical_countermeasure",
+        DAY("2019-08-21"),
+    )
     targets = kzlib.load_incident_targets()
     assert (targets.incident_id == row.name).sum() == 37  # Censored Planet's list of 23 July 2019
 
@@ -137,7 +144,9 @@ def test_corrections_of_the_2_0_review() -> None:
     kgz = ind[(ind.indicator == "fotn_total_score") & (ind.country == "KGZ") & (ind.year == 2021)]
     assert set(kgz.value) == {53}
     errata = kzlib.load_errata()
-    assert {"inc-2011-06-google-kz-redirect", "inc-2011-12-16-zhanaozen-communications-cut"} <= set(errata.record_id)
+    assert {"inc-2011-06-google-kz-redirect", "inc-2011-12-16-zhanaozen-communications-cut"} <= set(
+        errata.record_id
+    )
 
 
 def test_every_main_record_has_been_checked() -> None:
