@@ -6,7 +6,7 @@
 2. load + validate every dataset vs plain ``pandas.read_csv`` of the same files (target <= 1.5)
 3. the same at scale: a synthetic package whose incidents table has 100,000 rows (every
    incident cited), generated from the real package into a temporary folder (target <= 2)
-4. ``kzlib reproduce --force`` vs sequential ``jupyter nbconvert --execute`` (target <= 0.7)
+4. ``kzlib reproduce --force`` vs sequential ``jupyter nbconvert --execute`` (target <= 0.6)
 5. ``kzlib reproduce`` again with nothing changed (target < 1 s)
 
 Steps 2 and 3 run each side in fresh interpreters, alternating, with the modules imported
@@ -175,7 +175,7 @@ def main() -> None:
     par, seq, rerun, n = notebooks()
     print(
         f"4. reproduce --force {par:.1f} s vs sequential nbconvert {seq:.1f} s ({n} notebooks): "
-        f"ratio {par / seq:.2f} (target <= 0.7)"
+        f"ratio {par / seq:.2f} (target <= 0.6)"
     )
     print(f"5. reproduce with nothing changed: {rerun:.2f} s (target < 1 s)")
 
