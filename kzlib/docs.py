@@ -11,7 +11,7 @@ _CONVENTIONS = """\
 ## Conventions
 
 - Ids are stable, lower-case strings with a prefix: `src-` sources, `op-` operators,
-  `lm-` legal measures, `inc-` incidents, `seed-` seed claims.
+  `lm-` legal measures, `inc-` incidents, `rx-` reactions, `seed-` seed claims.
 - Dates are ISO `YYYY-MM-DD`. Each date has a precision column (`day`, `month`, `year`): a
   month-precise date is stored as the month's first day, a year-precise one as 1 January.
   Times are UTC, `YYYY-MM-DDThh:mm:ssZ`, with a precision (`hour`: stored as `hh:00:00`,
@@ -27,9 +27,14 @@ _CONVENTIONS = """\
   mark, bidirectional controls); line breaks inside quoted cells are allowed.
 - Flags marked *tri-state* are `true`, `false` or empty: empty means unknown, never false.
 - Lists are link tables (one row per item), never delimited cells.
-- Every operator, ASN, legal measure, incident and seed claim is cited at least once in its
-  `*_citations` table, with a locator (under 25 words) saying what that source supports.
-  Indicators carry their `source_id` and `locator` on the row.
+- Every operator, ASN, legal measure, incident, reaction and seed claim is cited at least
+  once in its `*_citations` table, with a locator (under 25 words) saying what that source
+  supports. Indicators, regions and ownership links carry their `source_id` and `locator`
+  on the row.
+- Incidents are restrictions and legal actions; statements and other responses to them are
+  `reactions`, never counted as incidents.
+- Every main record says when it was last checked against its sources (`verified`) and what
+  the check found (`verified_result`).
 - Freedom on the Net reversed its scale (see `indicators.direction`): never compare raw
   scores across a change of direction.
 - Corrections to published values are listed in `errata.csv`; releases in `CHANGELOG.md`.
