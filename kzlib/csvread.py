@@ -8,6 +8,7 @@ non-blocking, so a hostile descriptor can neither read elsewhere nor hang the re
 from __future__ import annotations
 
 import csv
+import encodings.utf_8_sig  # noqa: F401  (decoding a table needs it; imported with the module, not mid-load)
 import hashlib
 import io
 import os
@@ -41,18 +42,25 @@ def _kind(mode: int) -> str:
     return next((text for test, text in _KINDS if test(mode)), "not a regular file")
 
 
-def inside(path: Path, root: Path) -> Path:
+def inside(path: Path, root: Path, real_root: str | None = None) -> Path:
     """``path`` with symbolic links resolved, if it stays inside ``root``; else UnsafeFile.
+
+    ``real_root`` is ``root`` already resolved (:func:`resolved`), when checking many files.
 
     Example:
         >>> inside(Path("/tmp/x/../y"), Path("/srv"))
         Traceback (most recent call last):
         kzlib.csvread.UnsafeFile: path leads outside the data folder
     """
-    real, base = _real(path), _real(root)
+    real, base = _real(path), real_root if real_root is not None else _real(root)
     if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
         raise UnsafeFile("path leads outside the data folder")
     return Path(real)
+
+
+def resolved(root: Path) -> str:
+    """``root`` with every symbolic link resolved (UnsafeFile if it cannot be)."""
+    return _real(root)
 
 
 def _real(path: Path) -> str:
@@ -65,12 +73,12 @@ def _real(path: Path) -> str:
         raise UnsafeFile(f"path cannot be resolved ({err.strerror or err.__class__.__name__})") from None
 
 
-def read_file(path: Path, root: Path) -> bytes:
+def read_file(path: Path, root: Path, real_root: str | None = None) -> bytes:
     """The bytes of ``path``, a regular file inside ``root`` (checked before opening).
 
     Raises FileNotFoundError when it does not exist and UnsafeFile when it must not be read.
     """
-    real = inside(path, root)
+    real = inside(path, root, real_root)
     try:
         before = os.stat(real)
     except FileNotFoundError:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .csvread import UnsafeFile, digest, inside, read_file
+from .csvread import UnsafeFile, digest, inside, read_file, resolved
 from .paths import data_dir, shown
 from .problems import DataError, Problem
 from .profile import Path_, dotted, key_lines, line_of, profile_error
@@ -222,7 +222,7 @@ def _check_field(f: dict[str, Any], at: Path_) -> list[Issue]:
     return issues
 
 
-def _check_path(path: Any, at: Path_, directory: Path) -> list[Issue]:
+def _check_path(path: Any, at: Path_, directory: Path, real_root: str | None) -> list[Issue]:
     if not isinstance(path, str):
         return [(at, path, "one file per table: the path must be a single relative file path")]
     if "\x00" in path or "\\" in path or "://" in path or re.match(r"[A-Za-z]:", path):
@@ -233,7 +233,7 @@ def _check_path(path: Any, at: Path_, directory: Path) -> list[Issue]:
     if ".." in parts:
         return [(at, path, "the path leaves the data folder (..)")]
     try:
-        inside(directory / path, directory)
+        inside(directory / path, directory, real_root)
     except UnsafeFile as err:
         return [(at, path, f"the {err.args[0]} (through a symbolic link)")]
     return []
@@ -335,6 +335,10 @@ def check_descriptor(raw: dict[str, Any], directory: Path) -> list[Issue]:
     issues: list[Issue] = []
     names: dict[str, dict[str, Any]] = {}
     tabular = raw.get("profile") == "tabular-data-package"
+    try:
+        real_root: str | None = resolved(directory)
+    except UnsafeFile:
+        real_root = None  # each path then says why it cannot be resolved
     for i, res in enumerate(raw["resources"]):
         at: Path_ = ("resources", i)
         if res["name"] in names:
@@ -343,7 +347,7 @@ def check_descriptor(raw: dict[str, Any], directory: Path) -> list[Issue]:
         if tabular and res.get("profile") != "tabular-data-resource":
             rule = "a tabular-data-package needs profile tabular-data-resource on every resource"
             issues.append(((*at, "profile"), res.get("profile", ""), rule))
-        issues += _check_path(res["path"], (*at, "path"), directory)
+        issues += _check_path(res["path"], (*at, "path"), directory, real_root)
         seen: set[str] = set()
         for j, f in enumerate(res["schema"]["fields"]):
             where = (*at, "schema", "fields", j)

@@ -113,7 +113,8 @@ def _categories(values: tuple[str, ...]) -> Codes:
     codes = {v: i for i, v in enumerate(values)}
     codes[""] = -1
     kind = np.int8 if len(values) < 2**7 else np.int16 if len(values) < 2**15 else np.int32
-    return pd.CategoricalDtype(pd.Index(list(values), dtype=_STR)), codes, kind
+    categories = pd.Index(pd.arrays.StringArray(np.array(values, dtype=object), dtype=_STR))
+    return pd.CategoricalDtype(categories), codes, kind
 
 
 def _column(f: Field, values: list[str], cells: np.ndarray | None) -> object:
@@ -146,17 +147,26 @@ def _column(f: Field, values: list[str], cells: np.ndarray | None) -> object:
         for word in f.true_values:
             truth |= cells == word
         return pd.arrays.BooleanArray(truth, missing)
-    return pd.array(cells if empty is None else np.where(empty, None, cells), dtype=_STR)
+    if empty is not None:
+        cells = np.where(empty, np.nan, cells)
+    return pd.arrays.StringArray(cells, dtype=_STR)  # checks every cell is a str (or missing)
 
 
 def _typed(res: Resource, raw: RawTable) -> pd.DataFrame:
     """Build the typed DataFrame from validated text cells (vectorised, no re-checking)."""
     arrays = raw.arrays or [None] * len(res.fields)
-    out = {
-        f.name: _column(f, values, cells)
-        for f, values, cells in zip(res.fields, raw.columns, arrays, strict=True)
-    }
-    return pd.DataFrame(out, copy=False)
+    columns = [
+        _column(f, values, cells) for f, values, cells in zip(res.fields, raw.columns, arrays, strict=True)
+    ]
+    # Every column is already a 1-D array of the table's length with its final dtype, so
+    # pandas' per-column checks and conversions (what makes the DataFrame constructor slow
+    # for many small tables) have nothing to do; tests compare the result with it.
+    return pd.DataFrame._from_arrays(
+        columns,
+        columns=pd.Index(res.field_names, dtype=_STR),
+        index=pd.RangeIndex(len(raw)),
+        verify_integrity=False,
+    )
 
 
 def package(data: str | os.PathLike[str] | None = None) -> Package:

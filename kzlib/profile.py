@@ -123,41 +123,104 @@ _JSON_TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def _first_error(value: Any, schema: dict[str, Any], path: Path_) -> tuple[Path_, str, Any] | None:
-    """The first place ``value`` breaks ``schema`` (the JSON Schema keywords used above)."""
+Check = Callable[[Any, Path_], "tuple[Path_, str, Any] | None"]
+
+
+def _compile(schema: dict[str, Any]) -> Check:
+    """A function returning the first place a value breaks ``schema`` (the JSON Schema
+    keywords used above), or None. Compiled once, so checking a descriptor does no keyword
+    look-ups."""
+    steps: list[Check] = []
     kind = schema.get("type")
-    if kind is not None and not _JSON_TYPES[kind](value):
-        return path, f"must be {kind}", value
-    if "enum" in schema and value not in schema["enum"]:
-        return path, f"must be one of {schema['enum']}", value
+    if kind is not None:
+        is_kind = _JSON_TYPES[kind]
+        steps.append(lambda v, p: None if is_kind(v) else (p, f"must be {kind}", v))
+    if "enum" in schema:
+        allowed = schema["enum"]
+        steps.append(lambda v, p: None if v in allowed else (p, f"must be one of {allowed}", v))
     if "oneOf" in schema:
-        matches = [s for s in schema["oneOf"] if _first_error(value, s, path) is None]
-        if len(matches) != 1:
-            return path, f"a value of the wrong type ({type(value).__name__})", value
-    if isinstance(value, str):
-        if len(value) < schema.get("minLength", 0):
-            return path, f"must be longer than {schema['minLength'] - 1} characters", value
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            return path, f"must match pattern {schema['pattern']}", value
-    if _JSON_TYPES["number"](value) and "minimum" in schema and value < schema["minimum"]:
-        return path, f"must be bigger than or equal to {schema['minimum']}", value
-    if isinstance(value, dict):
-        missing = [k for k in schema.get("required", []) if k not in value]
-        if missing:
-            return path, f"must contain {missing} properties", value
-        for key, sub in schema.get("properties", {}).items():
-            if key in value and (bad := _first_error(value[key], sub, (*path, key))):
+        options = [_compile(s) for s in schema["oneOf"]]
+
+        def one_of(v: Any, p: Path_) -> tuple[Path_, str, Any] | None:
+            if sum(check(v, p) is None for check in options) != 1:
+                return p, f"a value of the wrong type ({type(v).__name__})", v
+            return None
+
+        steps.append(one_of)
+    shortest = schema.get("minLength", 0)
+    pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
+    if shortest or pattern is not None:
+
+        def text(v: Any, p: Path_) -> tuple[Path_, str, Any] | None:
+            if isinstance(v, str):
+                if len(v) < shortest:
+                    return p, f"must be longer than {shortest - 1} characters", v
+                if pattern is not None and not pattern.search(v):
+                    return p, f"must match pattern {pattern.pattern}", v
+            return None
+
+        steps.append(text)
+    if "minimum" in schema:
+        least = schema["minimum"]
+        is_number = _JSON_TYPES["number"]
+        steps.append(
+            lambda v, p: (
+                (p, f"must be bigger than or equal to {least}", v) if is_number(v) and v < least else None
+            )
+        )
+    required = schema.get("required", [])
+    properties = [(key, _compile(sub)) for key, sub in schema.get("properties", {}).items()]
+    if required or properties:
+
+        def obj(v: Any, p: Path_) -> tuple[Path_, str, Any] | None:
+            if isinstance(v, dict):
+                missing = [k for k in required if k not in v]
+                if missing:
+                    return p, f"must contain {missing} properties", v
+                for key, check in properties:
+                    if key in v and (bad := check(v[key], (*p, key))):
+                        return bad
+            return None
+
+        steps.append(obj)
+    fewest = schema.get("minItems", 0)
+    unique = bool(schema.get("uniqueItems"))
+    item = _compile(schema["items"]) if "items" in schema else None
+    if fewest or unique or item is not None:
+
+        def array(v: Any, p: Path_) -> tuple[Path_, str, Any] | None:
+            if isinstance(v, list):
+                if len(v) < fewest:
+                    return p, f"must contain at least {fewest} items", v
+                if unique and len(_distinct(v)) < len(v):
+                    return p, "must contain unique items", v
+                if item is not None:
+                    for n, x in enumerate(v):
+                        if bad := item(x, (*p, n)):
+                            return bad
+            return None
+
+        steps.append(array)
+    if len(steps) == 1:
+        return steps[0]
+
+    def check(v: Any, p: Path_) -> tuple[Path_, str, Any] | None:
+        for step in steps:
+            if bad := step(v, p):
                 return bad
-    if isinstance(value, list):
-        if len(value) < schema.get("minItems", 0):
-            return path, f"must contain at least {schema['minItems']} items", value
-        if schema.get("uniqueItems") and len({json.dumps(v, sort_keys=True) for v in value}) < len(value):
-            return path, "must contain unique items", value
-        if "items" in schema:
-            for n, item in enumerate(value):
-                if bad := _first_error(item, schema["items"], (*path, n)):
-                    return bad
-    return None
+        return None
+
+    return check
+
+
+def _distinct(values: list[Any]) -> set[Any]:
+    """The distinct values, compared by their JSON text (strings directly)."""
+    if all(type(v) is str for v in values):
+        return set(values)
+    return {json.dumps(v, sort_keys=True) for v in values}
+
+
+_PACKAGE_CHECK = _compile(PACKAGE)
 
 
 def profile_error(descriptor: Any) -> tuple[Path_, str, Any] | None:
@@ -167,7 +230,7 @@ def profile_error(descriptor: Any) -> tuple[Path_, str, Any] | None:
         >>> profile_error({"name": "x", "version": "1", "resources": []})[:2]
         (('resources',), 'must contain at least 1 items')
     """
-    return _first_error(descriptor, PACKAGE, ())
+    return _PACKAGE_CHECK(descriptor, ())
 
 
 def dotted(path: Path_) -> str:

@@ -28,7 +28,7 @@ from itertools import filterfalse
 from pathlib import Path
 
 from . import verdicts
-from .csvread import RawTable, UnsafeFile, parse, read_file, read_raw
+from .csvread import RawTable, UnsafeFile, parse, read_file, read_raw, resolved
 from .descriptor import Field, Package, Resource, read_package
 from .paths import data_dir, shown
 from .problems import INVISIBLE, Capped, DataError, Problem, visible
@@ -634,10 +634,14 @@ def gc_paused() -> Iterator[None]:
 
 def read_blobs(pkg: Package) -> dict[str, bytes]:
     """The bytes of every table that can be read safely, by name (the rest are skipped)."""
-    blobs = {}
+    blobs: dict[str, bytes] = {}
+    try:
+        root = resolved(pkg.directory)
+    except UnsafeFile:
+        return blobs
     for res in pkg.resources:
         try:
-            blobs[res.name] = read_file(pkg.directory / res.path, pkg.directory)
+            blobs[res.name] = read_file(pkg.directory / res.path, pkg.directory, root)
         except (FileNotFoundError, UnsafeFile):
             continue
     return blobs

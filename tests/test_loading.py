@@ -44,6 +44,25 @@ def test_types_follow_the_descriptor(name: str) -> None:
             assert dtype == "str", f.name
 
 
+@pytest.mark.parametrize("name", read_package(kzlib.data_dir()).names)
+def test_typed_frame_is_what_the_public_constructor_builds(name: str) -> None:
+    """load() assembles frames with pandas' unchecked fast path: the result must equal the
+    checked public constructor's, column by column, with the same dtypes and index."""
+    from kzlib import loading
+
+    df = kzlib.load(name)
+    res = kzlib.package().resource(name)
+    raw = loading._loaded(None).raw[name]
+    arrays = raw.arrays or [None] * len(res.fields)
+    columns = {
+        f.name: loading._column(f, values, cells)
+        for f, values, cells in zip(res.fields, raw.columns, arrays, strict=True)
+    }
+    pd.testing.assert_frame_equal(df, pd.DataFrame(columns), check_exact=True)
+    assert isinstance(df.index, pd.RangeIndex)
+    assert df.columns.dtype == "str"
+
+
 def test_every_dataset_has_a_documented_loader() -> None:
     for name in kzlib.list_datasets():
         loader = getattr(kzlib, f"load_{name}")
