@@ -515,7 +515,8 @@ def _record_links(
     verdict: dict[Key, tuple[str, str, str] | None] = {}
     ids: dict[str, Set[Key] | None] = {}
     table_col, id_col = res.record_links
-    for pair in set(pairs):
+    verdict_keys = set(pairs)
+    for pair in verdict_keys:
         table, record = pair
         if not table or not record:
             verdict[pair] = None
@@ -525,7 +526,8 @@ def _record_links(
             if target is None or not target.primary_key:
                 ids[table] = None
             elif table in usable:
-                ids[table] = _record_ids(target, tables[table])
+                wanted = {r for t, r in verdict_keys if t == table}
+                ids[table] = _record_ids(target, tables[table], wanted)
             else:
                 ids[table] = set()
         target = next((r for r in pkg.resources if r.name == table), None)
@@ -545,15 +547,21 @@ def _record_links(
             out.add((column, rule), Problem(where, line, column, value, rule))
 
 
-def _record_ids(res: Resource, raw: RawTable) -> Set[Key]:
+def _record_ids(res: Resource, raw: RawTable, wanted: Set[Key]) -> Set[Key]:
     """Ids that name records: the primary key joined by '/', and for a composite key also
-    its leading parts (``indicator/country/year`` names the rows of every source)."""
+    its leading parts (``indicator/country/year`` names the rows of every source). Only the
+    leading parts as long as some id in ``wanted`` are built."""
     keys = _key_set(res, raw, res.primary_key)
     if len(res.primary_key) == 1:
         return keys
+    every = set(range(1, len(res.primary_key) + 1))
+    if any("/" in part for key in keys for part in key):  # a '/' inside a part: count nothing
+        lengths = every
+    else:
+        lengths = {str(w).count("/") + 1 for w in wanted} & every
     ids: set[Key] = set()
-    for key in keys:
-        ids.update("/".join(key[:n]) for n in range(1, len(key) + 1))  # type: ignore[misc]
+    for n in lengths:
+        ids.update({"/".join(key[:n]) for key in keys})  # type: ignore[misc]
     return ids
 
 

@@ -164,6 +164,31 @@ def test_seed_claim_must_point_at_a_record(data_copy: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("parts", "known"),
+    [(1, True), (3, True), (4, True), (3, False)],
+)
+def test_record_links_name_a_composite_key_or_its_leading_parts(
+    data_copy: Path, parts: int, known: bool
+) -> None:
+    """An indicator is named by its key joined with '/', or by the key's leading parts."""
+    first = rows(data_copy / "indicators.csv")[1]
+    key = [*first[:3], first[9]]  # indicator, country, year, source_id
+    if not known:
+        key[2] = "1800"
+    record = "/".join(key[:parts])
+    line = edit(data_copy, "seed_claim_records", 0, "record_table", "indicators")
+    edit(data_copy, "seed_claim_records", 0, "record_id", record)
+    link_problems = [p for p in problems(data_copy) if f"seed_claim_records.csv:{line}:" in p]
+    if known:
+        assert link_problems == []
+    else:
+        assert link_problems == [
+            f"{data_copy}/seed_claim_records.csv:{line}: column record_id: value '{record}': "
+            "no such record in indicators"
+        ]
+
+
 def test_header_mismatch(data_copy: Path) -> None:
     path = data_copy / "operators.csv"
     table = rows(path)
