@@ -52,19 +52,15 @@ def inside(path: Path, root: Path, real_root: str | None = None) -> Path:
         Traceback (most recent call last):
         kzlib.csvread.UnsafeFile: path leads outside the data folder
     """
-    real, base = _real(path), real_root if real_root is not None else _real(root)
+    real, base = resolved(path), real_root if real_root is not None else resolved(root)
     if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
         raise UnsafeFile("path leads outside the data folder")
     return Path(real)
 
 
-def resolved(root: Path) -> str:
-    """``root`` with every symbolic link resolved (UnsafeFile if it cannot be)."""
-    return _real(root)
-
-
-def _real(path: Path) -> str:
-    """``path`` with every symbolic link resolved (a missing file may end it)."""
+def resolved(path: Path) -> str:
+    """``path`` with every symbolic link resolved (a missing file may end it); UnsafeFile
+    when it cannot be resolved."""
     try:
         return os.path.realpath(path, strict=True)
     except FileNotFoundError:

@@ -515,8 +515,8 @@ def _record_links(
     verdict: dict[Key, tuple[str, str, str] | None] = {}
     ids: dict[str, Set[Key] | None] = {}
     table_col, id_col = res.record_links
-    verdict_keys = set(pairs)
-    for pair in verdict_keys:
+    distinct = set(pairs)
+    for pair in distinct:
         table, record = pair
         if not table or not record:
             verdict[pair] = None
@@ -526,7 +526,7 @@ def _record_links(
             if target is None or not target.primary_key:
                 ids[table] = None
             elif table in usable:
-                wanted = {r for t, r in verdict_keys if t == table}
+                wanted = {r for t, r in distinct if t == table}
                 ids[table] = _record_ids(target, tables[table], wanted)
             else:
                 ids[table] = set()
@@ -555,7 +555,7 @@ def _record_ids(res: Resource, raw: RawTable, wanted: Set[Key]) -> Set[Key]:
     if len(res.primary_key) == 1:
         return keys
     every = set(range(1, len(res.primary_key) + 1))
-    if any("/" in part for key in keys for part in key):  # a '/' inside a part: count nothing
+    if any("/" in part for key in keys for part in key):  # then '/' does not count the parts
         lengths = every
     else:
         lengths = {str(w).count("/") + 1 for w in wanted} & every
