@@ -52,10 +52,28 @@ def inside(path: Path, root: Path, real_root: str | None = None) -> Path:
         Traceback (most recent call last):
         kzlib.csvread.UnsafeFile: path leads outside the data folder
     """
-    real, base = resolved(path), real_root if real_root is not None else resolved(root)
+    base = real_root if real_root is not None else resolved(root)
+    real = _child(path, root, base) or resolved(path)
     if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
         raise UnsafeFile("path leads outside the data folder")
     return Path(real)
+
+
+def _child(path: Path, root: Path, real_root: str) -> str | None:
+    """The resolved ``path`` when it names an entry of ``root`` directly and that entry is
+    not a symbolic link (one ``lstat`` instead of one per folder of the path); else None."""
+    name = path.name
+    if name in ("", ".", "..") or path.parent != root:
+        return None
+    real = os.path.join(real_root, name)
+    try:
+        if stat.S_ISLNK(os.lstat(real).st_mode):
+            return None
+    except FileNotFoundError:
+        return real  # what realpath gives for a missing last part
+    except OSError:
+        return None
+    return real
 
 
 def resolved(path: Path) -> str:

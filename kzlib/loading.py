@@ -107,14 +107,23 @@ _UTC = pd.DatetimeTZDtype(unit="us", tz="UTC")
 Codes = tuple[pd.CategoricalDtype, dict[str, int], type[np.signedinteger]]
 
 
+def _strings(cells: np.ndarray) -> pd.arrays.StringArray:
+    """A str array over ``cells``, an object array of validated text (``nan`` for missing),
+    without pandas' per-cell type check."""
+    return pd.arrays.StringArray._simple_new(cells, _STR)
+
+
 @cache
 def _categories(values: tuple[str, ...]) -> Codes:
     """The dtype of an enum column, each value's code ("" is -1, missing) and the code type."""
     codes = {v: i for i, v in enumerate(values)}
     codes[""] = -1
     kind = np.int8 if len(values) < 2**7 else np.int16 if len(values) < 2**15 else np.int32
-    categories = pd.Index(pd.arrays.StringArray(np.array(values, dtype=object), dtype=_STR))
-    return pd.CategoricalDtype(categories), codes, kind
+    # The descriptor check guarantees distinct non-empty strings, so pandas' checks of the
+    # categories (a hash table per dtype, the costliest step of typing a small table) are
+    # skipped; tests compare the result with the public constructor's.
+    categories = pd.Index._simple_new(_strings(np.array(values, dtype=object)))
+    return pd.CategoricalDtype._from_fastpath(categories, ordered=False), codes, kind
 
 
 def _column(f: Field, values: list[str], cells: np.ndarray | None) -> object:
@@ -149,7 +158,7 @@ def _column(f: Field, values: list[str], cells: np.ndarray | None) -> object:
         return pd.arrays.BooleanArray(truth, missing)
     if empty is not None:
         cells = np.where(empty, np.nan, cells)
-    return pd.arrays.StringArray(cells, dtype=_STR)  # checks every cell is a str (or missing)
+    return _strings(cells)
 
 
 def _typed(res: Resource, raw: RawTable) -> pd.DataFrame:

@@ -63,6 +63,23 @@ def test_typed_frame_is_what_the_public_constructor_builds(name: str) -> None:
     assert df.columns.dtype == "str"
 
 
+def test_unchecked_categories_and_strings_equal_the_checked_ones() -> None:
+    """Enum dtypes and str columns skip pandas' own checks (the descriptor and the cell
+    rules already hold): they must equal what the checked constructors build."""
+    import numpy as np
+
+    from kzlib import loading
+
+    enums = {f.enum for r in kzlib.package().resources for f in r.fields if f.enum is not None}
+    assert enums
+    for values in enums:
+        fast, _, _ = loading._categories(values)
+        assert fast == pd.CategoricalDtype(pd.Index(list(values), dtype="str"))
+        pd.testing.assert_index_equal(fast.categories, pd.Index(list(values), dtype="str"))
+    cells = np.array(["a", np.nan, "ü", ""], dtype=object)
+    pd.testing.assert_extension_array_equal(loading._strings(cells), pd.array(cells, dtype="str"))
+
+
 def test_every_dataset_has_a_documented_loader() -> None:
     for name in kzlib.list_datasets():
         loader = getattr(kzlib, f"load_{name}")
