@@ -170,8 +170,9 @@ def _check_field(f: dict[str, Any], at: Path_) -> list[Issue]:
         rule = f"type {kind!r} is not checked by kzlib: use one of {', '.join(CHECKED_TYPES)}"
         issues.append(((*at, "type"), kind, rule))
     c = f.get("constraints", {})
-    for key in sorted(set(c) - _CONSTRAINTS):
-        issues.append(((*at, "constraints", key), c[key], "unknown constraint"))
+    if not c.keys() <= _CONSTRAINTS:
+        for key in sorted(set(c) - _CONSTRAINTS):
+            issues.append(((*at, "constraints", key), c[key], "unknown constraint"))
     for key in sorted(k for k in f if k.startswith("kz:") and k not in _FIELD_EXTENSIONS):
         issues.append(((*at, key), f[key], "unknown kzlib extension"))
     if "kz:allowFuture" in f:
@@ -214,11 +215,12 @@ def _check_field(f: dict[str, Any], at: Path_) -> list[Issue]:
     for key in ("trueValues", "falseValues"):
         if key in f and kind != "boolean":
             issues.append(((*at, key), f[key], "only boolean fields have trueValues and falseValues"))
-    both = set(f.get("trueValues", ["true"])) & set(f.get("falseValues", ["false"]))
-    if both:
-        issues.append(((*at, "falseValues"), sorted(both), "a value cannot be both true and false"))
-    if "" in f.get("trueValues", []) + f.get("falseValues", []):
-        issues.append(((*at, "trueValues"), "", "an empty cell means unknown: not a boolean value"))
+    if "trueValues" in f or "falseValues" in f:
+        both = set(f.get("trueValues", ["true"])) & set(f.get("falseValues", ["false"]))
+        if both:
+            issues.append(((*at, "falseValues"), sorted(both), "a value cannot be both true and false"))
+        if "" in f.get("trueValues", []) + f.get("falseValues", []):
+            issues.append(((*at, "trueValues"), "", "an empty cell means unknown: not a boolean value"))
     return issues
 
 
