@@ -71,7 +71,7 @@ def _child(path: Path, root: Path, real_root: str) -> str | None:
             return None
     except FileNotFoundError:
         return real  # what realpath gives for a missing last part
-    except OSError:
+    except (OSError, ValueError):  # the slow path says why
         return None
     return real
 
