@@ -74,7 +74,7 @@ def _timed(code: str, cache: str, data: Path | None = None) -> float:
     return float(out.strip())
 
 
-def loading(runs: int = 15, data: Path | None = None) -> dict[str, tuple[float, float]]:
+def loading(runs: int = 25, data: Path | None = None) -> dict[str, tuple[float, float]]:
     """Fresh interpreters (pandas already imported): every table loaded, typed and validated,
     vs pandas.read_csv of the same files. 'full checks' starts each run with an empty verdict
     cache; 'verdict cached' reuses the verdict for these exact bytes (kzlib.verdicts).
