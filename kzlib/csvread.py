@@ -14,6 +14,7 @@ import io
 import os
 import stat
 import sys
+import time
 from collections.abc import Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -87,11 +88,35 @@ def resolved(path: Path) -> str:
         raise UnsafeFile(f"path cannot be resolved ({err.strerror or err.__class__.__name__})") from None
 
 
+#: A file changed less than this many seconds before it was read may have changed again
+#: within the same tick of the file system's clock, unseen (git's "racily clean" rule).
+RACY_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where bytes were read from: the resolved file, its identity (device, inode, size,
+    modification and change times in ns) and when the reading began (``time.time()``)."""
+
+    path: str
+    identity: tuple[int, ...]
+    read_at: float
+
+
+def _identity(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def read_file(path: Path, root: Path, real_root: str | None = None) -> bytes:
     """The bytes of ``path``, a regular file inside ``root`` (checked before opening).
 
     Raises FileNotFoundError when it does not exist and UnsafeFile when it must not be read.
     """
+    return read_source(path, root, real_root)[0]
+
+
+def read_source(path: Path, root: Path, real_root: str | None = None) -> tuple[bytes, Origin]:
+    """:func:`read_file`, and the :class:`Origin` of the bytes."""
     real = inside(path, root, real_root)
     try:
         before = os.stat(real)
@@ -110,8 +135,12 @@ def read_file(path: Path, root: Path, real_root: str | None = None) -> bytes:
         now = os.fstat(fd)
         if (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino) or not stat.S_ISREG(now.st_mode):
             raise UnsafeFile("changed while it was being opened")
+        origin = Origin(str(real), _identity(now), time.time())
         try:
-            return fh.read()
+            data = fh.read()
+            if _identity(os.fstat(fd)) != origin.identity:  # written to while read
+                origin = Origin(str(real), (), origin.read_at)
+            return data, origin
         except OSError as err:
             raise UnsafeFile(f"cannot be read ({err.strerror or err.__class__.__name__})") from None
 
@@ -180,8 +209,11 @@ def read_raw(path: Path, shown_as: str, root: Path | None = None) -> tuple[RawTa
     return parse(data, shown_as)
 
 
-def parse(data: bytes, shown_as: str, known: bytes | None = None) -> tuple[RawTable | None, list[Problem]]:
-    """Parse CSV bytes (see :func:`read_raw`); ``known`` is their digest if already computed.
+def parse(
+    data: bytes, shown_as: str, known: bytes | None = None, origin: Origin | None = None
+) -> tuple[RawTable | None, list[Problem]]:
+    """Parse CSV bytes (see :func:`read_raw`); ``known`` is their digest if already computed,
+    ``origin`` the file they were read from (a large one may then be parsed from the file).
 
     Example:
         >>> table, problems = parse(b'id,note\\na,"x, y"\\n', "t.csv")
@@ -192,7 +224,7 @@ def parse(data: bytes, shown_as: str, known: bytes | None = None) -> tuple[RawTa
         # pandas tokenizes while another thread hashes the bytes and checks their layout
         with ThreadPoolExecutor(max_workers=1) as pool:
             hashing = pool.submit(digest, data) if known is None else None
-            fast = _fast_columns(data, pool)
+            fast = _fast_columns(data, pool, origin)
             key = known or hashing.result()  # type: ignore[union-attr]
         if fast is not None:
             header, arrays = fast
@@ -209,7 +241,9 @@ def parse(data: bytes, shown_as: str, known: bytes | None = None) -> tuple[RawTa
     return _parse_text(text, key, shown_as)
 
 
-def _fast_columns(data: bytes, pool: Executor) -> tuple[list[str], list[Any]] | None:
+def _fast_columns(
+    data: bytes, pool: Executor, origin: Origin | None = None
+) -> tuple[list[str], list[Any]] | None:
     """Cells by pandas' C tokenizer, or None unless the result is certainly what the csv
     module would give: valid UTF-8 (pandas decodes strictly), no NUL, no CR, a header of two
     or more columns without quotes, quotes as RFC 4180 writes them (checked in ``pool``
@@ -231,7 +265,7 @@ def _fast_columns(data: bytes, pool: Executor) -> tuple[list[str], list[Any]] | 
 
     layout = pool.submit(_plain_lines, np.frombuffer(body, dtype=np.uint8))
     try:
-        frame = _read_csv(pd, data)
+        frame = _read_csv(pd, data, origin)
     except Exception:  # a long record, not UTF-8, no records...: the csv module says what
         frame = None
     lines = layout.result()
@@ -251,11 +285,11 @@ def _fast_columns(data: bytes, pool: Executor) -> tuple[list[str], list[Any]] | 
     return header, arrays
 
 
-def _read_csv(pd: Any, data: bytes) -> Any:
-    """``data`` as text cells by pandas, the header skipped. pandas splits a large file
-    between threads only when it is given a path, so on Linux the bytes already read are
-    handed over as an anonymous in-memory file (``memfd``): the same bytes, never the file
-    on disk again, which may have changed since."""
+def _read_csv(pd: Any, data: bytes, origin: Origin | None = None) -> Any:
+    """``data`` as text cells by pandas, the header skipped. pandas reads fastest from a
+    path, so on Linux it reads the file ``data`` came from when that file provably still
+    holds the same bytes (:func:`_read_unchanged`), else the bytes already read, handed over
+    as an anonymous in-memory file (``memfd``)."""
     options = {
         "header": None,
         "skiprows": 1,
@@ -265,6 +299,10 @@ def _read_csv(pd: Any, data: bytes) -> Any:
         "encoding": "utf-8-sig",  # strict: an invalid byte raises, and the slow path says where
         "engine": "c",
     }
+    if origin is not None:
+        frame = _read_unchanged(pd, origin, options)
+        if frame is not None:
+            return frame
     fd = _memory_file()
     if fd is None:
         return pd.read_csv(io.BytesIO(data), **options)  # one thread
@@ -272,6 +310,29 @@ def _read_csv(pd: Any, data: bytes) -> Any:
         with os.fdopen(os.dup(fd), "wb") as fh:  # buffered: writes it all, however large
             fh.write(data)
         return pd.read_csv(f"/proc/self/fd/{fd}", **options)
+    finally:
+        os.close(fd)
+
+
+def _read_unchanged(pd: Any, origin: Origin, options: dict[str, Any]) -> Any | None:
+    """pandas' reading of the file at ``origin``, or None unless it still holds the bytes
+    read then: the same identity before and after pandas reads it (any write changes the
+    change time), last changed well before that first reading (:data:`RACY_SECONDS`), and
+    opened again as the same regular file, without following a symbolic link."""
+    if not origin.identity or origin.identity[4] >= (origin.read_at - RACY_SECONDS) * 1e9:
+        return None
+    if not os.path.isdir("/proc/self/fd"):
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(origin.path, flags)
+    except OSError:
+        return None
+    try:
+        if _identity(os.fstat(fd)) != origin.identity:
+            return None
+        frame = pd.read_csv(f"/proc/self/fd/{fd}", **options)
+        return frame if _identity(os.fstat(fd)) == origin.identity else None
     finally:
         os.close(fd)
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import verdicts
-from .csvread import RawTable, digest
+from .csvread import RACY_SECONDS, Origin, RawTable, digest
 from .descriptor import Field, Package, Resource, read_package
 from .paths import data_dir
 from .problems import DataError
@@ -34,9 +34,6 @@ class _Loaded:
 
 #: data folder -> what was loaded from it
 _CACHE: dict[Path, _Loaded] = {}
-
-#: A file changed less than this many seconds before it was read is read again next time.
-_RACY_SECONDS = 2.0
 
 
 def clear_cache() -> None:
@@ -60,7 +57,7 @@ def _unchanged(hit: _Loaded) -> bool:
     """True when no file can have changed since ``hit`` hashed it: same identities, and each
     was last changed (ctime, which no program can set back) well before it was read."""
     stats = _stats(hit.paths)
-    limit = (hit.checked - _RACY_SECONDS) * 1e9
+    limit = (hit.checked - RACY_SECONDS) * 1e9
     return stats == hit.stats and all(s is not None and s[4] < limit for s in stats)
 
 
@@ -81,7 +78,8 @@ def _loaded(data: str | os.PathLike[str] | None) -> _Loaded:
     pkg = read_package(directory)
     paths = (descriptor, *(str(directory / r.path) for r in pkg.resources))
     stats = first + _stats(paths[1:])
-    blobs = read_blobs(pkg)
+    origins: dict[str, Origin] = {}
+    blobs = read_blobs(pkg, origins)
     digests = None
     if hit is not None:  # unchanged bytes need no parsing: hash them first
         digests = {name: digest(b) for name, b in blobs.items()}
@@ -89,7 +87,7 @@ def _loaded(data: str | os.PathLike[str] | None) -> _Loaded:
             hit.paths, hit.stats, hit.checked = paths, stats, checked
             return hit
     with gc_paused():
-        pkg, raw, problems = read_and_check(directory, True, blobs, digests, pkg)
+        pkg, raw, problems = read_and_check(directory, True, blobs, digests, pkg, origins)
     if problems:
         raise DataError(problems)
     key = verdicts.fingerprint(pkg.digest, sorted((name, table.digest) for name, table in raw.items()))

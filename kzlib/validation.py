@@ -28,7 +28,7 @@ from itertools import filterfalse
 from pathlib import Path
 
 from . import verdicts
-from .csvread import RawTable, UnsafeFile, parse, read_file, read_raw, resolved
+from .csvread import Origin, RawTable, UnsafeFile, parse, read_raw, read_source, resolved
 from .descriptor import Field, Package, Resource, read_package
 from .paths import data_dir, shown
 from .problems import INVISIBLE, Capped, DataError, Problem, visible
@@ -575,14 +575,15 @@ def read_and_check(
     blobs: dict[str, bytes] | None = None,
     digests: dict[str, bytes] | None = None,
     pkg: Package | None = None,
+    origins: dict[str, Origin] | None = None,
 ) -> tuple[Package, dict[str, RawTable], list[Problem]]:
     """Read every table of the package at ``directory`` and collect every problem.
 
     With ``trust_verdicts``, bytes that already passed (see :mod:`kzlib.verdicts`) are not
     checked again. ``blobs`` are file bytes the caller has already read, by table name
     (``digests``: their content keys, when already computed; ``pkg``: the descriptor it
-    read them by). A broken descriptor raises :class:`DataError` at once: nothing it names
-    is opened."""
+    read them by; ``origins``: the files they came from). A broken descriptor raises
+    :class:`DataError` at once: nothing it names is opened."""
     pkg = pkg if pkg is not None else read_package(directory)
     raws: dict[str, RawTable] = {}
     where: dict[str, str] = {}
@@ -591,7 +592,8 @@ def read_and_check(
         path = directory / res.path
         where[res.name] = shown(path)
         if blobs is not None and res.name in blobs:
-            raw, read_problems = parse(blobs[res.name], where[res.name], (digests or {}).get(res.name))
+            known = (digests or {}).get(res.name)
+            raw, read_problems = parse(blobs[res.name], where[res.name], known, (origins or {}).get(res.name))
         else:
             raw, read_problems = read_raw(path, where[res.name], root=directory)
         out.extend(read_problems)
@@ -644,8 +646,9 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_blobs(pkg: Package) -> dict[str, bytes]:
-    """The bytes of every table that can be read safely, by name (the rest are skipped)."""
+def read_blobs(pkg: Package, origins: dict[str, Origin] | None = None) -> dict[str, bytes]:
+    """The bytes of every table that can be read safely, by name (the rest are skipped);
+    ``origins`` receives where each was read from."""
     blobs: dict[str, bytes] = {}
     try:
         root = resolved(pkg.directory)
@@ -653,9 +656,11 @@ def read_blobs(pkg: Package) -> dict[str, bytes]:
         return blobs
     for res in pkg.resources:
         try:
-            blobs[res.name] = read_file(pkg.directory / res.path, pkg.directory, root)
+            blobs[res.name], origin = read_source(pkg.directory / res.path, pkg.directory, root)
         except (FileNotFoundError, UnsafeFile):
             continue
+        if origins is not None:
+            origins[res.name] = origin
     return blobs
 
 

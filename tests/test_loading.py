@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import kzlib
+from kzlib.csvread import Origin
 from kzlib.descriptor import read_package
 
 
@@ -215,3 +216,42 @@ def test_fast_parser_falls_back_or_agrees(text: str, monkeypatch: pytest.MonkeyP
             slow[0].lines,
             slow[0].ragged,
         )
+
+
+def _settled(origin: Origin) -> Origin:
+    """``origin`` as if read long after the file last changed (a test cannot set a change
+    time back, so the reading time moves forward instead)."""
+    import dataclasses
+
+    return dataclasses.replace(origin, read_at=origin.read_at + 60)
+
+
+def test_a_large_file_is_parsed_from_disk_only_while_it_holds_the_bytes_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pandas may read a large file itself (faster than a copy of its bytes), but what is
+    parsed must be the bytes that were read and hashed: a file written to since, changed
+    just before it was read, or replaced by a symbolic link is parsed from those bytes."""
+    from kzlib import csvread
+
+    monkeypatch.setattr(csvread, "FAST_PARSE_BYTES", 0)
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    data, origin = csvread.read_source(path, tmp_path)
+    options = {"header": None, "skiprows": 1, "dtype": object}
+
+    assert csvread._read_unchanged(pd, origin, options) is None  # changed just now: racy
+    settled = _settled(origin)
+    assert csvread._read_unchanged(pd, settled, options).values.tolist() == [["1", "2"]]
+
+    path.write_text("a,b\n7,8\n", encoding="utf-8")  # same size, new bytes
+    assert csvread._read_unchanged(pd, settled, options) is None
+    table, problems = csvread.parse(data, "t.csv", None, settled)
+    assert table is not None and not problems
+    assert table.columns == [["1"], ["2"]]  # the bytes read, not the file as it is now
+
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")
+    path.unlink()
+    path.symlink_to(other)
+    assert csvread._read_unchanged(pd, settled, options) is None
