@@ -263,14 +263,16 @@ def _fast_columns(
     import numpy as np
     import pandas as pd
 
-    layout = pool.submit(_plain_lines, np.frombuffer(body, dtype=np.uint8))
+    raw = np.frombuffer(body, dtype=np.uint8)
+    layout = pool.submit(_plain_lines, raw)
     try:
         frame = _read_csv(pd, data, origin)
     except Exception:  # a long record, not UTF-8, no records...: the csv module says what
         frame = None
-    lines = layout.result()
-    if lines is None or frame is None:
+    plain = layout.result()
+    if plain is None or frame is None:
         return None
+    lines, quotes = plain
     # A record spanning lines (a quoted line break) or a skipped blank line leaves fewer
     # records than lines; a record wider than the first one raises above.
     if frame.shape != (lines - 1, len(header)):
@@ -279,8 +281,7 @@ def _fast_columns(
     # pandas fills a short record with empty cells, so only a table whose last column has
     # an empty cell can hold one: there, the commas outside quoted cells must be one fewer
     # than the cells of every line.
-    raw = np.frombuffer(body, dtype=np.uint8)
-    if (arrays[-1] == "").any() and _unquoted_commas(raw) != lines * (len(header) - 1):
+    if (arrays[-1] == "").any() and _unquoted_commas(raw, quotes) != lines * (len(header) - 1):
         return None
     return header, arrays
 
@@ -347,25 +348,46 @@ def _memory_file() -> int | None:
         return None
 
 
-def _plain_lines(raw: Any) -> int | None:
-    """The number of lines of the file's bytes ``raw`` (a NumPy uint8 array) when its
-    quotes are plain (:func:`_plain_quotes`), else None."""
+#: Bytes scanned at a time: one reused mask of this size instead of a new one as large as
+#: the file for every byte value looked for (fewer page faults, the mask stays in cache).
+SCAN_BYTES = 1 << 20
+
+
+def _positions(raw: Any, byte: int, count: int | None = None) -> tuple[int, Any]:
+    """Where ``byte`` occurs in ``raw`` (a NumPy uint8 array), scanned by :data:`SCAN_BYTES`,
+    and how often ``count`` (another byte value) occurs, in the same pass."""
     import numpy as np
 
-    lines = int(np.count_nonzero(raw == ord("\n"))) + (raw.size > 0 and raw[-1] != ord("\n"))
-    return lines if _plain_quotes(raw) else None
+    mask = np.empty(min(SCAN_BYTES, raw.size), dtype=bool)
+    found, counted = [], 0
+    for start in range(0, raw.size, SCAN_BYTES):
+        part = raw[start : start + SCAN_BYTES]
+        hits = mask[: part.size]
+        if count is not None:
+            np.equal(part, count, out=hits)
+            counted += int(np.count_nonzero(hits))
+        np.equal(part, byte, out=hits)
+        found.append(np.flatnonzero(hits) + start)
+    return counted, np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
 
 
-def _plain_quotes(raw: Any) -> bool:
-    """True when every quote is where RFC 4180 puts it. Quotes are counted over the whole
-    file from 0: an even one must open a quoted cell (after a comma or a line start) or be
-    the second of a doubled pair; an odd one must close the cell (before a comma or a line
-    end) or be the first of a doubled pair. The csv module and pandas then read every
-    quoted cell alike."""
+def _plain_lines(raw: Any) -> tuple[int, Any] | None:
+    """The number of lines of the file's bytes ``raw`` (a NumPy uint8 array) and where its
+    quotes are, when they are plain (:func:`_plain_quotes`); else None."""
+    newlines, quotes = _positions(raw, ord('"'), count=ord("\n"))
+    lines = newlines + (raw.size > 0 and raw[-1] != ord("\n"))
+    return (lines, quotes) if _plain_quotes(raw, quotes) else None
+
+
+def _plain_quotes(raw: Any, quotes: Any) -> bool:
+    """True when every quote (at positions ``quotes`` of ``raw``) is where RFC 4180 puts
+    it. Quotes are counted over the whole file from 0: an even one must open a quoted cell
+    (after a comma or a line start) or be the second of a doubled pair; an odd one must
+    close the cell (before a comma or a line end) or be the first of a doubled pair. The
+    csv module and pandas then read every quoted cell alike."""
     import numpy as np
 
     quote, comma, newline = ord('"'), ord(","), ord("\n")
-    quotes = np.flatnonzero(raw == quote)
     if quotes.size % 2:
         return False
     if not quotes.size:
@@ -382,12 +404,12 @@ def _plain_quotes(raw: Any) -> bool:
     return bool(opens.all() and closes.all())
 
 
-def _unquoted_commas(raw: Any) -> int:
-    """The number of commas outside quoted cells of plain bytes (:func:`_plain_quotes`)."""
+def _unquoted_commas(raw: Any, quotes: Any) -> int:
+    """The number of commas outside quoted cells of plain bytes (:func:`_plain_quotes`),
+    whose quotes are at ``quotes``."""
     import numpy as np
 
-    commas = np.flatnonzero(raw == ord(","))
-    quotes = np.flatnonzero(raw == ord('"'))
+    commas = _positions(raw, ord(","))[1]
     quoted = np.searchsorted(commas, quotes[1::2]) - np.searchsorted(commas, quotes[0::2])
     return int(commas.size - quoted.sum())
 

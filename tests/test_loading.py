@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -67,7 +68,6 @@ def test_typed_frame_is_what_the_public_constructor_builds(name: str) -> None:
 def test_unchecked_categories_and_strings_equal_the_checked_ones() -> None:
     """Enum dtypes and str columns skip pandas' own checks (the descriptor and the cell
     rules already hold): they must equal what the checked constructors build."""
-    import numpy as np
 
     from kzlib import loading
 
@@ -216,6 +216,22 @@ def test_fast_parser_falls_back_or_agrees(text: str, monkeypatch: pytest.MonkeyP
             slow[0].lines,
             slow[0].ragged,
         )
+
+
+@pytest.mark.parametrize("scan", [1, 2, 7, 4096, 1 << 20])
+def test_scanning_in_parts_finds_every_byte_once(scan: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast parser's layout checks scan a large file part by part: the parts' edges must
+    not lose or double a newline, quote or comma."""
+    from kzlib import csvread
+
+    monkeypatch.setattr(csvread, "SCAN_BYTES", scan)
+    for data in (b"", b'"', b'a,"b\n""c"",d"\n', (kzlib.data_dir() / "incidents.csv").read_bytes()[:20_000]):
+        raw = np.frombuffer(data, dtype=np.uint8)
+        newlines, quotes = csvread._positions(raw, ord('"'), count=ord("\n"))
+        assert newlines == data.count(b"\n")
+        assert quotes.tolist() == [i for i, b in enumerate(data) if b == ord('"')]
+        commas = csvread._positions(raw, ord(","))[1]
+        assert commas.tolist() == [i for i, b in enumerate(data) if b == ord(",")]
 
 
 def _settled(origin: Origin) -> Origin:
