@@ -68,7 +68,6 @@ def test_typed_frame_is_what_the_public_constructor_builds(name: str) -> None:
 def test_unchecked_categories_and_strings_equal_the_checked_ones() -> None:
     """Enum dtypes and str columns skip pandas' own checks (the descriptor and the cell
     rules already hold): they must equal what the checked constructors build."""
-
     from kzlib import loading
 
     enums = {f.enum for r in kzlib.package().resources for f in r.fields if f.enum is not None}
